@@ -1,0 +1,74 @@
+import Foundation
+import PortcullisCore
+import PortcullisCrypto
+
+/// One whole, validated configuration: immutable and safe to share between requests. A request reads
+/// the current snapshot once and uses only that one, so it never sees half of a reload.
+public final class ConfigSnapshot: Sendable {
+    /// Increases by one with every successful load.
+    public let generation: Int
+    /// SHA-256 of every input file, hex; equal hashes mean equal inputs.
+    public let contentHash: String
+    public let loadedAt: Date
+    public let server: ServerConfig
+    /// Tenants sorted by id.
+    public let tenants: [Tenant]
+    public let tenantsByID: [String: Tenant]
+    public let warnings: [ConfigIssue]
+    /// Files read to build this snapshot (the watcher looks at these).
+    public let inputFiles: [String]
+    private let router: TenantRouter
+
+    init(generation: Int, contentHash: String, server: ServerConfig, tenants: [Tenant], warnings: [ConfigIssue],
+         inputFiles: [String]) {
+        self.generation = generation
+        self.contentHash = contentHash
+        self.loadedAt = Date()
+        self.server = server
+        self.tenants = tenants.sorted { $0.id < $1.id }
+        self.tenantsByID = Dictionary(tenants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.warnings = warnings
+        self.inputFiles = inputFiles
+        self.router = TenantRouter(tenants)
+    }
+
+    /// The tenant whose issuer covers this host and path, and the path below the issuer's prefix.
+    public func route(host: String, path: Substring) -> (tenant: Tenant, path: Substring)? {
+        router.route(host: host, path: path)
+    }
+
+    /// Short form of the content hash for logs.
+    public var shortHash: String { String(contentHash.prefix(12)) }
+}
+
+/// A tenant ready to serve: its configuration plus everything resolved from it (keys, client
+/// secret digests, published documents), computed once per snapshot.
+public final class Tenant: Sendable {
+    public let config: TenantConfig
+    public let issuer: AbsoluteURL
+    /// Signing keys, the active one first.
+    public let signingKeys: [SigningKey]
+    public let jwks: JWKSet
+    public let clients: [String: Client]
+    /// The OpenID Provider metadata document, serialized once.
+    public let discoveryDocument: Data
+
+    public var id: String { config.id.value }
+    public var activeKey: SigningKey? { signingKeys.first }
+
+    init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], clients: [Client]) {
+        self.config = config
+        self.issuer = issuer
+        self.signingKeys = signingKeys
+        self.jwks = JWKSet(signingKeys)
+        self.clients = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.discoveryDocument = DiscoveryDocument.make(config: config, issuer: issuer, signingKeys: signingKeys)
+    }
+}
+
+/// A client with its secret reduced to a digest (the plain secret is not kept).
+public struct Client: Sendable {
+    public let config: ClientConfig
+    public let secretDigest: SecretDigest?
+    public var id: String { config.clientID.value }
+}

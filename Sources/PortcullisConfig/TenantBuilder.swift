@@ -1,0 +1,95 @@
+import Foundation
+import PortcullisCore
+import PortcullisCrypto
+import Synchronization
+
+/// Parsed keys by content, kept across reloads: parsing an RSA key costs far more than the rest of
+/// a tenant, and most reloads change no key.
+public final class ParsedKeyCache: Sendable {
+    private let keys = Mutex<[String: SigningKey]>([:])
+
+    public init() {}
+
+    func key(kid: String, algorithm: SigningKeyConfig.Algorithm, pem: String) throws(KeyParseError) -> SigningKey {
+        let cacheKey = "\(algorithm.rawValue)\u{0}\(kid)\u{0}\(SecretDigest(of: pem).hex)"
+        if let cached = keys.withLock({ $0[cacheKey] }) { return cached }
+        let key = try SigningKey(kid: kid, algorithm: algorithm, pem: pem)
+        keys.withLock { $0[cacheKey] = key }
+        return key
+    }
+}
+
+/// Turns a validated tenant configuration into a runtime `Tenant`: resolves secrets, parses and
+/// checks signing keys, reduces client secrets to digests.
+struct TenantBuilder {
+    let secrets: SecretResolver
+    let keyCache: ParsedKeyCache
+    let developmentMode: Bool
+    var issues: [ConfigIssue] = []
+    var warnings: [ConfigIssue] = []
+
+    init(secrets: SecretResolver, keyCache: ParsedKeyCache, developmentMode: Bool) {
+        self.secrets = secrets
+        self.keyCache = keyCache
+        self.developmentMode = developmentMode
+    }
+
+    mutating func build(_ config: TenantConfig, keyProvider: (any GeneratedKeyProvider)?) async -> Tenant? {
+        var keys: [SigningKey] = []
+        for keyConfig in config.signingKeys {
+            guard let reference = keyConfig.secret, let pem = secrets.value(reference, issues: &issues) else { continue }
+            do {
+                let key = try keyCache.key(kid: keyConfig.kid.value, algorithm: keyConfig.algorithm, pem: pem)
+                if keyConfig.status == .active { keys.insert(key, at: 0) } else { keys.append(key) }
+            } catch {
+                issues.append(ConfigIssue(at: reference.location,
+                                          "secret \"\(reference.value)\" \(error.description) (algorithm \(keyConfig.algorithm.rawValue))"))
+            }
+        }
+        if config.signingKeys.isEmpty {
+            if !developmentMode {
+                issues.append(ConfigIssue(at: config.source["signing_keys"],
+                    "a tenant needs a signing key; generated keys are only allowed with server.development_mode: true"))
+            } else {
+                warnings.append(ConfigIssue(at: config.source["signing_keys"],
+                    "no signing keys: development mode uses a generated ES256 key stored in the database. Never do this in production."))
+                if let keyProvider {
+                    do {
+                        let pem = try await keyProvider.generatedKeyPEM(tenantID: config.id.value, algorithm: .es256)
+                        keys.append(try keyCache.key(kid: "\(config.id.value)-generated-es256", algorithm: .es256, pem: pem))
+                    } catch {
+                        issues.append(ConfigIssue(at: config.source["signing_keys"],
+                                                  "could not load or store a generated signing key: \(error)"))
+                    }
+                }
+            }
+        }
+
+        var clients: [Client] = []
+        for client in config.clients {
+            var digest: SecretDigest?
+            if let reference = client.clientSecret, let secret = secrets.value(reference, issues: &issues) {
+                if secret.utf8.count < 16 {
+                    // Client secrets are compared by fast digest, which is only sound for high-entropy values.
+                    issues.append(ConfigIssue(at: reference.location,
+                        "client secret \"\(reference.value)\" is too short (\(secret.utf8.count) bytes; at least 16, ideally 32 random bytes)"))
+                }
+                digest = SecretDigest(of: secret)
+            }
+            clients.append(Client(config: client, secretDigest: digest))
+        }
+        for hook in config.hooks { if let secret = hook.secret { checkHMACKey(secret) } }
+        for webhook in config.webhooks { if let secret = webhook.secret { checkHMACKey(secret) } }
+
+        guard let issuer = config.issuer else { return nil }
+        return Tenant(config: config, issuer: issuer, signingKeys: keys, clients: clients)
+    }
+
+    private mutating func checkHMACKey(_ reference: Located<String>) {
+        guard let value = secrets.value(reference, issues: &issues) else { return }
+        if value.utf8.count < 32 {
+            issues.append(ConfigIssue(at: reference.location,
+                "HMAC key \"\(reference.value)\" is too short (\(value.utf8.count) bytes; at least 32)"))
+        }
+    }
+}

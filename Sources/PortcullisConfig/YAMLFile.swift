@@ -1,0 +1,97 @@
+import Foundation
+import PortcullisCore
+import Yams
+
+/// Reads one YAML file into a `ConfigNode`, turning every way it can fail (missing, unreadable,
+/// too large, not UTF-8, bad syntax, duplicate keys, aliases) into one positioned issue.
+enum YAMLFile {
+    /// Configuration files are small; a multi-megabyte file is a mistake or an attack.
+    static let maximumSize = 1 << 20
+
+    struct Loaded {
+        var node: ConfigNode?
+        var bytes: Data
+    }
+
+    static func load(path: String, displayPath: String, issues: inout [ConfigIssue]) -> Loaded {
+        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Loaded {
+            issues.append(ConfigIssue(file: displayPath, line: line, column: column, path: "", message: message))
+            return Loaded(node: nil, bytes: Data())
+        }
+        let data: Data
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > maximumSize {
+                return fail("file is \(size) bytes; configuration files may be at most \(maximumSize) bytes")
+            }
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            return fail(FileManager.default.fileExists(atPath: path) ? "cannot read file" : "file does not exist")
+        }
+        guard data.count <= maximumSize else {
+            return fail("file is \(data.count) bytes; configuration files may be at most \(maximumSize) bytes")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return fail("file is not valid UTF-8") }
+        var loaded = Loaded(node: nil, bytes: data)
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                return Loaded(node: .mapping([], .init(line: 1, column: 1)), bytes: data)
+            }
+            var aliasIssues: [ConfigIssue] = []
+            loaded.node = convert(node, file: displayPath, issues: &aliasIssues)
+            issues += aliasIssues
+        } catch let error as YamlError {
+            let (mark, problem) = describe(error)
+            _ = fail("invalid YAML: \(problem)", line: mark?.line ?? 1, column: mark?.column ?? 1)
+            loaded.node = nil
+        } catch {
+            _ = fail("invalid YAML")
+        }
+        return loaded
+    }
+
+    private static func describe(_ error: YamlError) -> (Mark?, String) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return (mark, prefix + problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return (context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in mapping")
+        case .reader(let problem, _, _, _):
+            return (nil, problem)
+        default:
+            return (nil, "\(error)")
+        }
+    }
+
+    /// Aliases are refused: they make configuration harder to review and open the door to
+    /// exponential expansion ("billion laughs").
+    private static func convert(_ node: Node, file: String, issues: inout [ConfigIssue]) -> ConfigNode {
+        let mark = node.mark.map { ConfigNode.Position(line: $0.line, column: $0.column) } ?? .init(line: 1, column: 1)
+        switch node {
+        case .scalar(let scalar):
+            let kind: ConfigNode.ScalarKind
+            if scalar.style != .plain {
+                kind = .string
+            } else {
+                switch Tag.Name(rawValue: node.tag.rawValue) {
+                case .int: kind = .int
+                case .float: kind = .float
+                case .bool: kind = .bool
+                case .null: kind = .null
+                default: kind = .string
+                }
+            }
+            return .scalar(scalar.string, kind, mark)
+        case .mapping(let mapping):
+            return .mapping(mapping.map { (convert($0.key, file: file, issues: &issues), convert($0.value, file: file, issues: &issues)) }, mark)
+        case .sequence(let sequence):
+            return .sequence(sequence.map { convert($0, file: file, issues: &issues) }, mark)
+        case .alias:
+            issues.append(ConfigIssue(file: file, line: mark.line, column: mark.column, path: "",
+                                      message: "YAML aliases (*name) are not supported; write the value out"))
+            return .scalar("", .null, mark)
+        }
+    }
+}

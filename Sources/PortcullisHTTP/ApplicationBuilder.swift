@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+import PortcullisConfig
+import PortcullisCore
+import PortcullisStore
+
+/// Builds the HTTP application. Shared by `portcullis serve` and the tests, so tests exercise exactly
+/// what production runs.
+public enum ApplicationBuilder {
+    public static func build(
+        configStore: ConfigStore,
+        storage: any PortcullisStorage,
+        listen: ListenAddress,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<PortcullisResponder> {
+        PortcullisMetrics.bootstrap()
+        let responder = PortcullisResponder(configStore: configStore, storage: storage)
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Portcullis"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import PortcullisConfig
+import PortcullisCrypto
+import PortcullisStore
+
+/// The top of request handling: pins one configuration snapshot, assigns the request id, serves the
+/// operational endpoints, routes everything else to a tenant by Host and issuer path, and records
+/// metrics for every response.
+public struct PortcullisResponder: HTTPResponder {
+    public typealias Context = PortcullisRequestContext
+
+    let configStore: ConfigStore
+    let operational: OperationalEndpoints
+    let tenantResponder: RouterResponder<PortcullisRequestContext>
+
+    public init(configStore: ConfigStore, storage: any PortcullisStorage) {
+        self.configStore = configStore
+        self.operational = OperationalEndpoints(storage: storage)
+        self.tenantResponder = TenantEndpoints.router().buildResponder()
+    }
+
+    public func respond(to request: Request, context: PortcullisRequestContext) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        context.snapshot = configStore.snapshot
+        context.requestID = RequestID.from(request.headers[.requestID])
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+
+        var route = "unmatched"
+        var response: Response
+        do {
+            response = try await dispatch(request, context: &context, route: &route)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+            if route == "unmatched" { route = "error" }
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            response = JSONResponse.error(.internalServerError, "server_error", "internal error")
+        }
+        response.headers[.requestID] = context.requestID
+        record(request: request, response: response, route: route, since: start, logger: context.logger)
+        return response
+    }
+
+    private func dispatch(_ request: Request, context: inout PortcullisRequestContext, route: inout String)
+        async throws -> Response
+    {
+        let path = request.uri.path
+        if OperationalEndpoints.paths.contains(path) {
+            route = path
+            return await operational.respond(path: path, method: request.method, context: context)
+        }
+        guard let snapshot = context.snapshot, let host = request.head.authority,
+              let (tenant, relativePath) = snapshot.route(host: host, path: Substring(path))
+        else {
+            return JSONResponse.error(.notFound, "not_found", "no tenant is served at this host and path")
+        }
+        context.tenant = tenant
+        context.logger[metadataKey: "tenant"] = .string(tenant.id)
+        var head = request.head
+        var relative = String(relativePath)
+        if let query = request.uri.query { relative += "?" + query }
+        head.path = relative
+        let tenantRequest = Request(head: head, body: request.body)
+        let response = try await tenantResponder.respond(to: tenantRequest, context: context)
+        route = "{issuer}" + (context.endpointPath ?? "unmatched")
+        return response
+    }
+
+    private func record(request: Request, response: Response, route: String, since start: ContinuousClock.Instant,
+                        logger: Logger) {
+        let status = String(response.status.code)
+        Counter(label: PortcullisMetrics.httpRequests,
+                dimensions: [("method", request.method.rawValue), ("route", route), ("status", status)]).increment()
+        let elapsed = ContinuousClock.now - start
+        Timer(label: PortcullisMetrics.httpDuration, dimensions: [("route", route)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        if logger.logLevel <= .debug {
+            logger.debug("request", metadata: [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "status": .string(status),
+            ])
+        }
+    }
+}
+
+/// Request ids: a well-formed incoming `X-Request-Id` (from a proxy) is kept so logs can be joined
+/// across hops; anything else is replaced by a fresh random id.
+enum RequestID {
+    static func from(_ header: String?) -> String {
+        if let header, (8...128).contains(header.utf8.count),
+           header.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }) {
+            return header
+        }
+        return RandomToken.make(bytes: 12)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}

@@ -1,0 +1,28 @@
+import Hummingbird
+import NIOCore
+import PortcullisConfig
+
+/// Routes below a tenant's issuer. Paths here are relative to the issuer: `/.well-known/jwks.json`
+/// is served at `{issuer}/.well-known/jwks.json`.
+enum TenantEndpoints {
+    /// Discovery and keys change only with configuration; caches may keep them briefly, and clients
+    /// re-fetch the JWKS when they meet an unknown `kid` anyway.
+    static let publicCache = "public, max-age=300"
+
+    static func router() -> Router<PortcullisRequestContext> {
+        let router = Router(context: PortcullisRequestContext.self)
+        router.get("/.well-known/openid-configuration") { _, context in
+            let tenant = try context.requireTenant()
+            return JSONResponse.data(tenant.discoveryDocument, headers: [
+                .cacheControl: publicCache, .accessControlAllowOrigin: "*",
+            ])
+        }
+        router.get("/.well-known/jwks.json") { _, context in
+            let tenant = try context.requireTenant()
+            return JSONResponse.data(tenant.jwks.json, headers: [
+                .cacheControl: publicCache, .accessControlAllowOrigin: "*",
+            ])
+        }
+        return router
+    }
+}

@@ -1,0 +1,28 @@
+/// The append-only audit log.
+public protocol AuditEventStore: Sendable {
+    /// Appends one event.
+    ///
+    /// - Throws: ``StoreError/conflict(_:)`` if an event with the same ID already exists.
+    func append(_ event: AuditEvent) async throws
+
+    /// The most recent events of one tenant, newest first.
+    ///
+    /// - Parameters:
+    ///   - tenantID: the tenant whose events to return; `nil` returns only instance-wide events
+    ///     (those appended with a `nil` tenant), never other tenants' events.
+    ///   - limit: how many events at most; clamped to ``AuditEventLimit/range`` (1...1000).
+    /// - Returns: events ordered by `occurredAt`, newest first; events with the same time come
+    ///   back in reverse order of appending.
+    func recent(tenantID: String?, limit: Int) async throws -> [AuditEvent]
+}
+
+/// The bounds of ``AuditEventStore/recent(tenantID:limit:)``'s `limit`.
+public enum AuditEventLimit {
+    /// The range a requested limit is clamped to; the upper bound keeps one call's memory bounded.
+    public static let range: ClosedRange<Int> = 1...1000
+
+    /// `limit` moved into ``range``.
+    public static func clamp(_ limit: Int) -> Int {
+        min(max(limit, range.lowerBound), range.upperBound)
+    }
+}

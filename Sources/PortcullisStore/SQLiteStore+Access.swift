@@ -1,0 +1,39 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Runs `body` on a reader connection and turns failures into ``StoreError``s naming `operation`.
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let cancellation as CancellationError {
+            throw cancellation
+        } catch {
+            throw SQLiteErrorText.storeError(error, during: operation)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction (GRDB's default for writers), so a write never
+    /// has to upgrade a read lock, which is the one case where SQLite fails with SQLITE_BUSY even
+    /// with a busy timeout. Keep `body` to database work: anything slow inside it delays every writer.
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let cancellation as CancellationError {
+            throw cancellation
+        } catch {
+            throw SQLiteErrorText.storeError(error, during: operation)
+        }
+    }
+}
+
+extension Row {
+    /// The value of `column`, or ``StoreError/corruptRecord(_:)`` naming the column but not the row
+    /// (the row may hold key material).
+    func value<T: DatabaseValueConvertible>(_ column: String, in table: String) throws(StoreError) -> T {
+        do {
+            return try decode(T.self, forColumn: column)
+        } catch {
+            throw .corruptRecord("\(table).\(column) holds a value that is not a \(T.self)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import PortcullisConfig
+import PortcullisCore
+import PortcullisHTTP
+import PortcullisStore
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Listen address (host:port), overriding server.listen.")
+    var listen: String?
+
+    @Option(help: "SQLite database file, overriding storage.sqlite.path.")
+    var database: String?
+
+    func run() async throws {
+        let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)
+        let (serverFile, serverIssues) = loader.loadServerConfig()
+        guard let serverFile else {
+            for issue in serverIssues { printError("\(issue)") }
+            printError("error: configuration is invalid; not starting")
+            throw ExitCode(1)
+        }
+        LogSetup.bootstrap(serverFile.logging)
+        var logger = Logger(label: "portcullis")
+        logger.logLevel = LogSetup.level(serverFile.logging.level)
+
+        var listenAddress = serverFile.server.listen
+        if let listen {
+            guard let address = ListenAddress(listen) else {
+                printError("error: --listen must be host:port, got \"\(listen)\"")
+                throw ExitCode(64)
+            }
+            listenAddress = address
+        }
+        if options.usesExampleSecrets {
+            logger.warning("""
+                USING secrets.example.yaml: its keys and client secrets are PUBLIC development values. \
+                Anyone can forge tokens for this server. Never use it outside local development.
+                """)
+        }
+        if serverFile.server.developmentMode {
+            logger.warning("development_mode is on: tenants without signing keys get generated keys. Not for production.")
+        }
+
+        let databasePath = database ?? serverFile.storage.sqlite.path
+        let storage: SQLiteStore
+        do {
+            storage = try SQLiteStore.open(path: databasePath, busyTimeout: serverFile.storage.sqlite.busyTimeout)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        logger.info("database ready", metadata: ["path": .string(databasePath), "schema": .string(storage.schemaVersion)])
+
+        let keyProvider = StoreKeyProvider(storage: storage)
+        let keyCache = ParsedKeyCache()
+        let result = await loader.load(generation: 1, keyProvider: keyProvider, keyCache: keyCache)
+        for warning in result.warnings { logger.warning("config: \(warning)") }
+        guard let snapshot = result.snapshot else {
+            for issue in result.issues { printError("\(issue)") }
+            printError("error: configuration is invalid (\(result.issues.count) problems); not starting")
+            throw ExitCode(1)
+        }
+        logger.notice("configuration loaded", metadata: [
+            "generation": .stringConvertible(snapshot.generation), "hash": .string(snapshot.shortHash),
+            "tenants": .stringConvertible(snapshot.tenants.count),
+        ])
+
+        let configStore = ConfigStore(snapshot)
+        let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
+                                      keyCache: keyCache, logger: logger)
+        let serverLogger = logger
+        let address = listenAddress
+        let app = ApplicationBuilder.build(
+            configStore: configStore, storage: storage, listen: listenAddress, logger: logger,
+            onServerRunning: { port in
+                serverLogger.notice("listening", metadata: ["address": .string("http://\(address.host):\(port)")])
+                for tenant in configStore.snapshot.tenants {
+                    serverLogger.info("tenant ready", metadata: ["tenant": .string(tenant.id), "issuer": .string(tenant.issuer.text)])
+                }
+            })
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: reloader)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // In-flight requests get the drain timeout to finish; then the group cancels what is left.
+        groupConfiguration.maximumGracefulShutdownDuration = serverFile.server.drainTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
+        do {
+            try await group.run()
+        } catch {
+            logger.error("server stopped with an error", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        logger.notice("stopped")
+    }
+}
