@@ -95,7 +95,6 @@ let package = Package(
         .testTarget(
             name: "PortcullisConfigTests",
             dependencies: ["PortcullisConfig", "PortcullisCore", "PortcullisCrypto"],
-            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

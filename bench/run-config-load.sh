@@ -10,13 +10,17 @@
 #    HUP_INTERVAL seconds; reports non-2xx responses, socket errors and the reload counters.
 #
 # Environment: TENANTS (1000), CLIENTS (10), WRK_DURATION (20s), HUP_INTERVAL (0.5),
-#              SKIP_BUILD=1 to reuse the last release build.
+#              SKIP_BUILD=1 to reuse the last build, CONFIGURATION=debug to check the script quickly,
+#              BIN_DIR=DIR to use the binary in DIR (no build).
 # Output: a summary on stdout; everything else in bench/out/config-load-TIMESTAMP/.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
+
+# Numbers are only meaningful from release builds; CONFIGURATION=debug is for checking the script.
+configuration=${CONFIGURATION:-release}
 
 tenants=${TENANTS:-1000}
 clients=${CLIENTS:-10}
@@ -27,10 +31,14 @@ bench_require wrk
 bench_require curl
 bench_require openssl
 
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-  swift build -c release --product portcullis
+if [[ -n ${BIN_DIR:-} ]]; then
+  bin=$BIN_DIR/portcullis
+else
+  if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+    swift build -c "$configuration" --product portcullis
+  fi
+  bin=$(swift build -c "$configuration" --show-bin-path | tail -n 1)/portcullis
 fi
-bin=$(swift build -c release --show-bin-path | tail -n 1)/portcullis
 [[ -x $bin ]] || bench_die "$bin missing (run without SKIP_BUILD=1)"
 
 out="bench/out/config-load-$(date +%Y%m%d-%H%M%S)"

@@ -9,7 +9,8 @@
 # the machine's cores with the server, so only the ratios compare across machines and runs.
 #
 # Environment: WRK_DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), WARMUP (3s),
-#              SKIP_BUILD=1 to reuse the last release build.
+#              SKIP_BUILD=1 to reuse the last build, CONFIGURATION=debug to check the script quickly,
+#              BIN_DIR=DIR to use the binaries in DIR (no build).
 # Output: a table on stdout; wrk outputs and server logs in bench/out/discovery-TIMESTAMP/.
 set -euo pipefail
 
@@ -17,15 +18,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 
+# Numbers are only meaningful from release builds; CONFIGURATION=debug is for checking the script.
+configuration=${CONFIGURATION:-release}
+
 bench_require wrk
 bench_require curl
 
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-  # One product per invocation: SwiftPM builds only the last of several --product options.
-  swift build -c release --product portcullis
-  swift build -c release --product portcullis-bench-hello
+if [[ -n ${BIN_DIR:-} ]]; then
+  bin_dir=$BIN_DIR
+else
+  if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+    # One product per invocation: SwiftPM builds only the last of several --product options.
+    swift build -c "$configuration" --product portcullis
+    swift build -c "$configuration" --product portcullis-bench-hello
+  fi
+  bin_dir=$(swift build -c "$configuration" --show-bin-path | tail -n 1)
 fi
-bin_dir=$(swift build -c release --show-bin-path | tail -n 1)
 [[ -x $bin_dir/portcullis && -x $bin_dir/portcullis-bench-hello ]] ||
   bench_die "release binaries missing in $bin_dir (run without SKIP_BUILD=1)"
 

@@ -121,6 +121,10 @@ else
   want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
   if [[ $status == ok ]] && { [[ ! -x $VENV/bin/python ]] || [[ $(cat "$stamp" 2>/dev/null) != "$want" ]]; }; then
     echo "Preparing Python environment in .venv"
+    # A venv whose interpreter no longer runs (Python upgraded or removed) is rebuilt from scratch.
+    if [[ -e $VENV ]] && ! "$VENV/bin/python" -c '' 2>/dev/null; then
+      rm -rf "$VENV"
+    fi
     if [[ ! -x $VENV/bin/python ]]; then
       "$PYTHON" -m venv "$VENV"
     fi

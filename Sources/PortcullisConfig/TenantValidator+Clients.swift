@@ -9,6 +9,9 @@ extension TenantValidator {
         let type = client.type
         let method = client.tokenEndpointAuthMethod
         let source = client.source
+        // A type or method that failed to read has a placeholder value; rules built on it would only
+        // repeat the original problem in other words.
+        guard source.invalidFields.isDisjoint(with: ["type", "token_endpoint_auth_method", "grant_types"]) else { return }
 
         // Authentication at the token endpoint must suit the kind of client (RFC 6749 §2.1).
         if type.isPublic {
@@ -45,7 +48,7 @@ extension TenantValidator {
             report(source["grant_types"], "refresh_token needs authorization_code (refresh tokens come from code exchanges)")
         }
         let redirecting = client.grantTypes.contains(.authorizationCode)
-        if redirecting, client.redirectURIs.isEmpty {
+        if redirecting, client.redirectURIs.isEmpty, !source.invalidFields.contains("redirect_uris") {
             report(source["redirect_uris"], "at least one redirect URI is required for authorization_code")
         }
         if !redirecting, !client.redirectURIs.isEmpty {

@@ -65,10 +65,26 @@ enum YAMLFile {
         }
     }
 
-    /// Aliases are refused: they make configuration harder to review and open the door to
-    /// exponential expansion ("billion laughs").
-    private static func convert(_ node: Node, file: String, issues: inout [ConfigIssue]) -> ConfigNode {
+    /// Aliases are expanded by the parser into references to the anchored node; converting them
+    /// copies, so a document of nested aliases ("billion laughs") could grow exponentially. The
+    /// budget bounds the work: a real configuration file is far below it.
+    static let nodeBudget = 200_000
+
+    private static func convert(_ node: Node, file: String, issues: inout [ConfigIssue]) -> ConfigNode? {
+        var budget = nodeBudget
+        let converted = convert(node, file: file, budget: &budget)
+        if budget < 0 {
+            issues.append(ConfigIssue(file: file, line: 1, column: 1, path: "",
+                message: "document expands to more than \(nodeBudget) values (nested YAML aliases?); refusing it"))
+            return nil
+        }
+        return converted
+    }
+
+    private static func convert(_ node: Node, file: String, budget: inout Int) -> ConfigNode {
         let mark = node.mark.map { ConfigNode.Position(line: $0.line, column: $0.column) } ?? .init(line: 1, column: 1)
+        budget -= 1
+        guard budget >= 0 else { return .scalar("", .null, mark) }
         switch node {
         case .scalar(let scalar):
             let kind: ConfigNode.ScalarKind
@@ -85,12 +101,11 @@ enum YAMLFile {
             }
             return .scalar(scalar.string, kind, mark)
         case .mapping(let mapping):
-            return .mapping(mapping.map { (convert($0.key, file: file, issues: &issues), convert($0.value, file: file, issues: &issues)) }, mark)
+            return .mapping(mapping.map { (convert($0.key, file: file, budget: &budget), convert($0.value, file: file, budget: &budget)) }, mark)
         case .sequence(let sequence):
-            return .sequence(sequence.map { convert($0, file: file, issues: &issues) }, mark)
+            return .sequence(sequence.map { convert($0, file: file, budget: &budget) }, mark)
         case .alias:
-            issues.append(ConfigIssue(file: file, line: mark.line, column: mark.column, path: "",
-                                      message: "YAML aliases (*name) are not supported; write the value out"))
+            // Compose resolves aliases; an unresolved one is an empty value.
             return .scalar("", .null, mark)
         }
     }

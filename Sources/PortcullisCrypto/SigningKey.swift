@@ -30,7 +30,9 @@ public struct SigningKey: Sendable {
         do {
             switch algorithm {
             case .rs256:
-                guard let backing = try? _RSA.Signing.PrivateKey(pemRepresentation: trimmed) else {
+                // The permissive parser is used only to tell a weak RSA key ("too small") apart from
+                // something that is not an RSA key at all; weak keys are then refused.
+                guard let backing = try? _RSA.Signing.PrivateKey(unsafePEMRepresentation: trimmed) else {
                     throw KeyParseError.wrongType(expected: "an RSA private key")
                 }
                 guard backing.keySizeInBits >= 2048 else {

@@ -54,6 +54,10 @@ public struct PortcullisResponder: HTTPResponder {
             route = path
             return await operational.respond(path: path, method: request.method, context: context)
         }
+        if let length = request.headers[.contentLength].flatMap(Int.init),
+           length > (context.snapshot?.server.server.maxBodySize ?? 1 << 20) {
+            return JSONResponse.error(.contentTooLarge, "request_too_large", "request body exceeds server.max_body_size")
+        }
         guard let snapshot = context.snapshot, let host = request.head.authority,
               let (tenant, relativePath) = snapshot.route(host: host, path: Substring(path))
         else {

@@ -97,7 +97,10 @@ public final class ObjectReader {
             return nil
         }
         source.fields[key] = context.location(entry.value.position, fieldPath)
-        return T.read(entry.value, path: fieldPath, in: context)
+        let issuesBefore = context.issues.count
+        let value = T.read(entry.value, path: fieldPath, in: context)
+        if context.issues.count > issuesBefore { source.invalidFields.insert(key) }
+        return value
     }
 
     // MARK: Problems
@@ -164,6 +167,9 @@ public final class ObjectReader {
 public struct SourceMap: Sendable, Hashable {
     public var object: SourceLocation
     public var fields: [String: SourceLocation] = [:]
+    /// Keys whose values had problems. Checks that build on such a value are skipped, so one mistake
+    /// is reported once rather than again as a consequence elsewhere.
+    public var invalidFields: Set<String> = []
 
     public init(object: SourceLocation) {
         self.object = object
