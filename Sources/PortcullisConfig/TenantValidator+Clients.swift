@@ -69,11 +69,8 @@ extension TenantValidator {
 
         let connectionNames = tenant.connections.map(\.name)
         for connection in client.connections where !connectionNames.contains(connection.value) {
-            var message = "no connection named \"\(connection.value)\""
-            if let near = Suggestion.closest(to: connection.value.value, among: connectionNames.map(\.value)) {
-                message += "; did you mean \"\(near)\"?"
-            }
-            report(connection.location, message)
+            report(connection.location, notFound("connection named", connection.value.value,
+                                                 among: connectionNames.map(\.value)))
         }
         if redirecting, client.connections.isEmpty, type != .machineToMachine {
             report(source["connections"], "users cannot log in: enable at least one connection")

@@ -39,6 +39,13 @@ struct TenantValidator {
         issues.append(ConfigIssue(at: location, message))
     }
 
+    /// "no connection named "x"; did you mean "y"?" — one wording for every dangling reference.
+    func notFound(_ what: String, _ value: String, among candidates: [String]) -> String {
+        var message = "no \(what) \"\(value)\""
+        if let near = Suggestion.closest(to: value, among: candidates) { message += "; did you mean \"\(near)\"?" }
+        return message
+    }
+
     mutating func checkUnique(_ values: [(String, SourceLocation)], what: String) {
         var first: [String: SourceLocation] = [:]
         for (value, location) in values where !value.isEmpty {
@@ -119,11 +126,8 @@ struct TenantValidator {
 
     mutating func checkResourceServerReference(_ reference: Located<String>) -> ResourceServerConfig? {
         if let server = resourceServer(reference.value) { return server }
-        var message = "no resource server with identifier \"\(reference.value)\""
-        if let near = Suggestion.closest(to: reference.value, among: tenant.resourceServers.map(\.identifier.value)) {
-            message += "; did you mean \"\(near)\"?"
-        }
-        report(reference.location, message)
+        report(reference.location, notFound("resource server with identifier", reference.value,
+                                            among: tenant.resourceServers.map(\.identifier.value)))
         return nil
     }
 
@@ -136,11 +140,8 @@ struct TenantValidator {
                         report(clientID.location, "client \(clientID.value) does not have the client_credentials grant type")
                     }
                 } else {
-                    var message = "no client with client_id \"\(clientID.value)\""
-                    if let near = Suggestion.closest(to: clientID.value.value, among: tenant.clients.map(\.clientID.value)) {
-                        message += "; did you mean \"\(near)\"?"
-                    }
-                    report(clientID.location, message)
+                    report(clientID.location, notFound("client with client_id", clientID.value.value,
+                                                       among: tenant.clients.map(\.clientID.value)))
                 }
             }
             if let audience = grant.audience, let server = checkResourceServerReference(audience) {
@@ -178,11 +179,7 @@ struct TenantValidator {
         let roleNames = tenant.roles.map(\.name)
         for rule in tenant.accessRules {
             for role in (rule.roles?.anyOf ?? []) + (rule.roles?.allOf ?? []) where !roleNames.contains(role.value) {
-                var message = "no role named \"\(role.value)\""
-                if let near = Suggestion.closest(to: role.value.value, among: roleNames.map(\.value)) {
-                    message += "; did you mean \"\(near)\"?"
-                }
-                report(role.location, message)
+                report(role.location, notFound("role named", role.value.value, among: roleNames.map(\.value)))
             }
         }
     }
