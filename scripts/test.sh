@@ -108,7 +108,7 @@ else
   detail=""
 
   # Ask SwiftPM where the build went instead of assuming .build/debug (the triple dir varies).
-  bin_dir=$(swift build --show-bin-path | tail -n 1)
+  bin_dir=$(swift build --show-bin-path | tail -n 1) || bin_dir=""
   portcullis_bin="$bin_dir/portcullis"
   if [[ ! -x $portcullis_bin ]]; then
     echo "error: $portcullis_bin does not exist; the build step did not produce it" >&2
@@ -116,19 +116,20 @@ else
     detail="no binary at $portcullis_bin"
   fi
 
+  # A venv whose interpreter no longer runs (Python upgraded or removed) is rebuilt from scratch.
+  if [[ -e $VENV ]] && ! "$VENV/bin/python" -c '' 2>/dev/null; then
+    echo "Removing broken .venv"
+    rm -rf "$VENV"
+  fi
   # Reuse .venv while requirements.txt is unchanged; the stamp holds the hash it was built from.
   stamp="$VENV/.requirements.sha256"
   want=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-  if [[ $status == ok ]] && { [[ ! -x $VENV/bin/python ]] || [[ $(cat "$stamp" 2>/dev/null) != "$want" ]]; }; then
+  if [[ $status == ok && $(cat "$stamp" 2>/dev/null) != "$want" ]]; then
     echo "Preparing Python environment in .venv"
-    # A venv whose interpreter no longer runs (Python upgraded or removed) is rebuilt from scratch.
-    if [[ -e $VENV ]] && ! "$VENV/bin/python" -c '' 2>/dev/null; then
-      rm -rf "$VENV"
-    fi
-    if [[ ! -x $VENV/bin/python ]]; then
-      "$PYTHON" -m venv "$VENV"
-    fi
-    if "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"; then
+    if [[ ! -x $VENV/bin/python ]] && ! "$PYTHON" -m venv "$VENV"; then
+      status=FAILED
+      detail="$PYTHON -m venv .venv failed"
+    elif "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"; then
       echo "$want" >"$stamp"
     else
       status=FAILED

@@ -77,13 +77,12 @@ public struct PortcullisResponder: HTTPResponder {
 
     private func record(request: Request, response: Response, route: String, since start: ContinuousClock.Instant,
                         logger: Logger) {
-        let status = String(response.status.code)
-        Counter(label: PortcullisMetrics.httpRequests,
-                dimensions: [("method", request.method.rawValue), ("route", route), ("status", status)]).increment()
         let elapsed = ContinuousClock.now - start
-        Timer(label: PortcullisMetrics.httpDuration, dimensions: [("route", route)])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        RequestMetrics.shared.record(method: request.method.rawValue, route: route, status: Int(response.status.code),
+                                     nanoseconds: elapsed.components.seconds * 1_000_000_000
+                                         + elapsed.components.attoseconds / 1_000_000_000)
         if logger.logLevel <= .debug {
+            let status = String(response.status.code)
             logger.debug("request", metadata: [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path),
                 "status": .string(status),
@@ -92,17 +91,6 @@ public struct PortcullisResponder: HTTPResponder {
     }
 }
 
-/// Request ids: a well-formed incoming `X-Request-Id` (from a proxy) is kept so logs can be joined
-/// across hops; anything else is replaced by a fresh random id.
-enum RequestID {
-    static func from(_ header: String?) -> String {
-        if let header, (8...128).contains(header.utf8.count),
-           header.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }) {
-            return header
-        }
-        return RandomToken.make(bytes: 12)
-    }
-}
 
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
