@@ -72,16 +72,23 @@ public struct ConfigLoader: Sendable {
                 issues.append(ConfigIssue(file: tenantsDirectory, line: 1, column: 1, path: "",
                                           message: "no tenant files (*.yaml) found"))
             }
-            for file in files {
-                guard let tenant = read(file, as: TenantConfig.self) else { continue }
-                var validator = TenantValidator(tenant)
-                issues += validator.validate()
-                let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                if !tenant.id.value.isEmpty, stem != tenant.id.value {
-                    warnings.append(ConfigIssue(at: tenant.source["id"],
-                                                "tenant id \"\(tenant.id.value)\" differs from its file name \"\(stem)\""))
+            // Tenant files are independent: read and check them on all cores, then combine in file
+            // order so issues and the content hash do not depend on scheduling.
+            let results = await withTaskGroup(of: (Int, TenantFileResult).self) { group in
+                for (index, file) in files.enumerated() {
+                    group.addTask { (index, Self.readTenantFile(file)) }
                 }
-                tenants.append(tenant)
+                var ordered = [TenantFileResult?](repeating: nil, count: files.count)
+                for await (index, result) in group { ordered[index] = result }
+                return ordered.compactMap { $0 }
+            }
+            for (file, result) in zip(files, results) {
+                inputFiles.append(file)
+                hasher.update(data: Data(file.utf8))
+                hasher.update(data: result.bytes)
+                issues += result.issues
+                warnings += result.warnings
+                if let tenant = result.tenant { tenants.append(tenant) }
             }
         } else {
             issues.append(ConfigIssue(file: tenantsDirectory, line: 1, column: 1, path: "",
@@ -90,15 +97,27 @@ public struct ConfigLoader: Sendable {
         issues += GlobalValidator.validate(tenants)
 
         let developmentMode = server?.server.developmentMode ?? false
-        var builder = TenantBuilder(secrets: secrets, keyCache: keyCache, developmentMode: developmentMode)
-        var built: [Tenant] = []
-        for tenant in tenants {
-            if let result = await builder.build(tenant, keyProvider: keyProvider) { built.append(result) }
+        // Building (keys, secrets, published documents) is independent per tenant as well.
+        let builds = await withTaskGroup(of: (Int, Tenant?, [ConfigIssue], [ConfigIssue]).self) { group in
+            for (index, tenant) in tenants.enumerated() {
+                group.addTask {
+                    var builder = TenantBuilder(secrets: secrets, keyCache: keyCache, developmentMode: developmentMode)
+                    let built = await builder.build(tenant, keyProvider: keyProvider)
+                    return (index, built, builder.issues, builder.warnings)
+                }
+            }
+            var ordered = [(Tenant?, [ConfigIssue], [ConfigIssue])?](repeating: nil, count: tenants.count)
+            for await (index, built, buildIssues, buildWarnings) in group { ordered[index] = (built, buildIssues, buildWarnings) }
+            return ordered.compactMap { $0 }
         }
-        issues += builder.issues
-        warnings += builder.warnings
+        var built: [Tenant] = []
+        for (tenant, buildIssues, buildWarnings) in builds {
+            if let tenant { built.append(tenant) }
+            issues += buildIssues
+            warnings += buildWarnings
+        }
         warnings += secrets.unusedWarnings()
-        for path in secrets.readFiles {
+        for path in Set(secrets.readFiles).sorted() {
             inputFiles.append(path)
             hasher.update(data: Data(path.utf8))
             hasher.update(data: FileManager.default.contents(atPath: path) ?? Data())
@@ -116,7 +135,37 @@ public struct ConfigLoader: Sendable {
     }
 }
 
+/// One tenant file after reading and per-tenant validation.
+struct TenantFileResult: Sendable {
+    var tenant: TenantConfig?
+    var issues: [ConfigIssue] = []
+    var warnings: [ConfigIssue] = []
+    var bytes = Data()
+}
+
 extension ConfigLoader {
+    static func readTenantFile(_ file: String) -> TenantFileResult {
+        var result = TenantFileResult()
+        let loaded = YAMLFile.load(path: file, displayPath: file, issues: &result.issues)
+        result.bytes = loaded.bytes
+        guard let node = loaded.node else { return result }
+        let context = ReadContext(file: file)
+        guard let tenant = TenantConfig.readRoot(node, in: context) else {
+            result.issues += context.issues
+            return result
+        }
+        result.issues += context.issues
+        var validator = TenantValidator(tenant)
+        result.issues += validator.validate()
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        if !tenant.id.value.isEmpty, stem != tenant.id.value {
+            result.warnings.append(ConfigIssue(at: tenant.source["id"],
+                                               "tenant id \"\(tenant.id.value)\" differs from its file name \"\(stem)\""))
+        }
+        result.tenant = tenant
+        return result
+    }
+
     /// Reads only `portcullis.yaml`: what the process needs before the database is open (the database
     /// path, logging). The full load, with tenants, follows once the store exists.
     public func loadServerConfig() -> (config: ServerConfig?, issues: [ConfigIssue]) {

@@ -1,8 +1,9 @@
 import Foundation
 import PortcullisCore
+import Synchronization
 
 /// The root of the secrets file: `secrets: [{key, data | env | file}]`.
-struct SecretsFileRoot: ConfigObject {
+struct SecretsFileRoot: ConfigObject, Sendable {
     static let definitionName = "SecretsFile"
     static let summary = "The secrets file (secrets.yaml): values that never live in configuration files."
 
@@ -13,7 +14,7 @@ struct SecretsFileRoot: ConfigObject {
     }
 }
 
-struct SecretEntry: ConfigObject {
+struct SecretEntry: ConfigObject, Sendable {
     static let definitionName = "Secret"
     static let summary = "One secret: exactly one of data, env or file."
 
@@ -35,12 +36,17 @@ struct SecretEntry: ConfigObject {
 }
 
 /// Secrets after loading: values resolved on first use, so a problem with a secret is reported
-/// only if configuration actually uses it, and at the secret's own line.
-final class SecretResolver {
-    private var entries: [String: SecretEntry] = [:]
-    private var resolved: [String: String] = [:]
-    private(set) var used: Set<String> = []
-    private(set) var readFiles: [String] = []
+/// only if configuration actually uses it, and at the secret's own line. Safe to share between the
+/// tasks that build tenants in parallel.
+final class SecretResolver: Sendable {
+    private struct State {
+        var resolved: [String: String] = [:]
+        var used: Set<String> = []
+        var readFiles: [String] = []
+    }
+
+    private let entries: [String: SecretEntry]
+    private let state = Mutex(State())
     let displayPath: String
     private let directory: String
     private let environment: [String: String]
@@ -50,6 +56,7 @@ final class SecretResolver {
         self.displayPath = displayPath
         self.directory = (path as NSString).deletingLastPathComponent
         self.environment = environment
+        var entries: [String: SecretEntry] = [:]
         for entry in root?.secrets ?? [] where !entry.key.isEmpty {
             if let first = entries[entry.key] {
                 issues.append(ConfigIssue(at: entry.source["key"],
@@ -58,15 +65,21 @@ final class SecretResolver {
             }
             entries[entry.key] = entry
         }
+        self.entries = entries
     }
+
+    var readFiles: [String] { state.withLock { $0.readFiles } }
 
     var keys: [String] { entries.keys.sorted() }
 
     /// The value of a referenced secret, or an issue at the reference (unknown key) or at the secret
     /// (unset variable, unreadable file).
     func value(_ reference: Located<String>, issues: inout [ConfigIssue]) -> String? {
-        used.insert(reference.value)
-        if let value = resolved[reference.value] { return value }
+        let cached = state.withLock { state -> String? in
+            state.used.insert(reference.value)
+            return state.resolved[reference.value]
+        }
+        if let cached { return cached }
         guard let entry = entries[reference.value] else {
             var message = "secret \"\(reference.value)\" is not defined in \(displayPath)"
             if let near = Suggestion.closest(to: reference.value, among: keys) { message += "; did you mean \"\(near)\"?" }
@@ -84,7 +97,7 @@ final class SecretResolver {
             value = text.trimmingTrailingNewlines()
         } else if let file = entry.file {
             let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
-            readFiles.append(path)
+            state.withLock { $0.readFiles.append(path) }
             guard let data = FileManager.default.contents(atPath: path), data.count <= YAMLFile.maximumSize,
                   let text = String(data: data, encoding: .utf8)
             else {
@@ -97,7 +110,7 @@ final class SecretResolver {
             issues.append(ConfigIssue(at: entry.source.object, "secret \"\(entry.key)\" is empty"))
             return nil
         }
-        resolved[reference.value] = value
+        if let value { state.withLock { $0.resolved[reference.value] = value } }
         return value
     }
 
@@ -105,7 +118,8 @@ final class SecretResolver {
     func contains(_ key: String) -> Bool { entries[key] != nil }
 
     func unusedWarnings() -> [ConfigIssue] {
-        entries.values.filter { !used.contains($0.key) }.sorted { $0.key < $1.key }.map {
+        let used = state.withLock { $0.used }
+        return entries.values.filter { !used.contains($0.key) }.sorted { $0.key < $1.key }.map {
             ConfigIssue(at: $0.source["key"], "secret \"\($0.key)\" is not used by the configuration")
         }
     }

@@ -11,8 +11,8 @@ public final class ParsedKeyCache: Sendable {
     public init() {}
 
     func key(kid: String, algorithm: SigningKeyConfig.Algorithm, pem: String) throws(KeyParseError) -> SigningKey {
-        let cacheKey = "\(algorithm.rawValue)\u{0}\(kid)\u{0}\(SecretDigest(of: pem).hex)"
-        if let cached = keys.withLock({ $0[cacheKey] }) { return cached }
+        let cacheKey = "\(algorithm.rawValue)\u{0}\(SecretDigest(of: pem).hex)"
+        if let cached = keys.withLock({ $0[cacheKey] }) { return cached.withKID(kid) }
         let key = try SigningKey(kid: kid, algorithm: algorithm, pem: pem)
         keys.withLock { $0[cacheKey] = key }
         return key
@@ -21,7 +21,7 @@ public final class ParsedKeyCache: Sendable {
 
 /// Turns a validated tenant configuration into a runtime `Tenant`: resolves secrets, parses and
 /// checks signing keys, reduces client secrets to digests.
-struct TenantBuilder {
+struct TenantBuilder: Sendable {
     let secrets: SecretResolver
     let keyCache: ParsedKeyCache
     let developmentMode: Bool

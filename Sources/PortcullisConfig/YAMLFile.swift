@@ -34,7 +34,7 @@ enum YAMLFile {
         guard let text = String(data: data, encoding: .utf8) else { return fail("file is not valid UTF-8") }
         var loaded = Loaded(node: nil, bytes: data)
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 return Loaded(node: .mapping([], .init(line: 1, column: 1)), bytes: data)
             }
             var aliasIssues: [ConfigIssue] = []
@@ -87,18 +87,8 @@ enum YAMLFile {
         guard budget >= 0 else { return .scalar("", .null, mark) }
         switch node {
         case .scalar(let scalar):
-            let kind: ConfigNode.ScalarKind
-            if scalar.style != .plain {
-                kind = .string
-            } else {
-                switch Tag.Name(rawValue: node.tag.rawValue) {
-                case .int: kind = .int
-                case .float: kind = .float
-                case .bool: kind = .bool
-                case .null: kind = .null
-                default: kind = .string
-                }
-            }
+            // Yams composes with its basic resolver (everything a string); typing is ours.
+            let kind = scalar.style == .plain ? ScalarResolver.kind(ofPlain: scalar.string) : .string
             return .scalar(scalar.string, kind, mark)
         case .mapping(let mapping):
             return .mapping(mapping.map { (convert($0.key, file: file, budget: &budget), convert($0.value, file: file, budget: &budget)) }, mark)

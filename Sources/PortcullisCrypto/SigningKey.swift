@@ -66,6 +66,21 @@ public struct SigningKey: Sendable {
         }
     }
 
+    private init(kid: String, algorithm: SigningKeyConfig.Algorithm, material: Material, publicJWK: JSONValue) {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.material = material
+        self.publicJWK = publicJWK
+    }
+
+    /// The same key under another key id: parsing is the expensive part, and tenants that share a
+    /// key (or a reload that changes only a kid) need not parse it again.
+    public func withKID(_ newKID: String) -> SigningKey {
+        guard newKID != kid, case .object(var jwk) = publicJWK else { return self }
+        jwk["kid"] = .string(newKID)
+        return SigningKey(kid: newKID, algorithm: algorithm, material: material, publicJWK: .object(jwk))
+    }
+
     /// A fresh key in PEM form, for development mode only.
     public static func generatePEM(_ algorithm: SigningKeyConfig.Algorithm) throws -> String {
         switch algorithm {
