@@ -42,8 +42,12 @@ public struct ConfigLoader: Sendable {
             .map { (tenantsDirectory as NSString).appendingPathComponent($0) }
     }
 
+    /// - Parameter parallelism: how many tenant files are read and built at once. Start-up and
+    ///   `check-config` use every core; a reload in a serving process passes fewer, so requests keep
+    ///   a core while a large configuration is rebuilt.
     public func load(generation: Int, keyProvider: (any GeneratedKeyProvider)? = nil,
-                     keyCache: ParsedKeyCache = ParsedKeyCache()) async -> ConfigLoadResult {
+                     keyCache: ParsedKeyCache = ParsedKeyCache(),
+                     parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) async -> ConfigLoadResult {
         var issues: [ConfigIssue] = []
         var warnings: [ConfigIssue] = []
         var hasher = SHA256()
@@ -74,14 +78,7 @@ public struct ConfigLoader: Sendable {
             }
             // Tenant files are independent: read and check them on all cores, then combine in file
             // order so issues and the content hash do not depend on scheduling.
-            let results = await withTaskGroup(of: (Int, TenantFileResult).self) { group in
-                for (index, file) in files.enumerated() {
-                    group.addTask { (index, Self.readTenantFile(file)) }
-                }
-                var ordered = [TenantFileResult?](repeating: nil, count: files.count)
-                for await (index, result) in group { ordered[index] = result }
-                return ordered.compactMap { $0 }
-            }
+            let results = await concurrentMap(files, limit: parallelism) { Self.readTenantFile($0) }
             for (file, result) in zip(files, results) {
                 inputFiles.append(file)
                 hasher.update(data: Data(file.utf8))
@@ -98,17 +95,10 @@ public struct ConfigLoader: Sendable {
 
         let developmentMode = server?.server.developmentMode ?? false
         // Building (keys, secrets, published documents) is independent per tenant as well.
-        let builds = await withTaskGroup(of: (Int, Tenant?, [ConfigIssue], [ConfigIssue]).self) { group in
-            for (index, tenant) in tenants.enumerated() {
-                group.addTask {
-                    var builder = TenantBuilder(secrets: secrets, keyCache: keyCache, developmentMode: developmentMode)
-                    let built = await builder.build(tenant, keyProvider: keyProvider)
-                    return (index, built, builder.issues, builder.warnings)
-                }
-            }
-            var ordered = [(Tenant?, [ConfigIssue], [ConfigIssue])?](repeating: nil, count: tenants.count)
-            for await (index, built, buildIssues, buildWarnings) in group { ordered[index] = (built, buildIssues, buildWarnings) }
-            return ordered.compactMap { $0 }
+        let builds = await concurrentMap(tenants, limit: parallelism) { tenant in
+            var builder = TenantBuilder(secrets: secrets, keyCache: keyCache, developmentMode: developmentMode)
+            let built = await builder.build(tenant, keyProvider: keyProvider)
+            return (built, builder.issues, builder.warnings)
         }
         var built: [Tenant] = []
         for (tenant, buildIssues, buildWarnings) in builds {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import PortcullisConfig
@@ -89,7 +90,10 @@ public final class ConfigReloader: Service {
     public func reload(reason: String) async -> Bool {
         let current = store.snapshot
         let started = ContinuousClock.now
-        let result = await loader.load(generation: current.generation + 1, keyProvider: keyProvider, keyCache: keyCache)
+        // One core fewer than start-up uses: the server keeps answering while the new snapshot is built.
+        let parallelism = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        let result = await loader.load(generation: current.generation + 1, keyProvider: keyProvider, keyCache: keyCache,
+                                       parallelism: parallelism)
         guard let snapshot = result.snapshot else {
             failureCounter.increment()
             logger.error("configuration reload failed; still serving the previous configuration", metadata: [
