@@ -23,8 +23,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CArgon2",
+            path: "Sources/CArgon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
         .target(
             name: "PortcullisCore",
             swiftSettings: swiftSettings
@@ -54,7 +63,8 @@ let package = Package(
         .target(
             name: "PortcullisCrypto",
             dependencies: [
-                "PortcullisCore",
+                "PortcullisCore", "CArgon2",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -62,9 +72,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PortcullisEmail",
+            dependencies: [
+                "PortcullisCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PortcullisUI",
+            dependencies: [
+                "PortcullisCore", "PortcullisStore", "PortcullisCrypto", "PortcullisEmail",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PortcullisHTTP",
             dependencies: [
-                "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto",
+                "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
+                "PortcullisEmail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,6 +137,18 @@ let package = Package(
         .testTarget(
             name: "PortcullisCryptoTests",
             dependencies: ["PortcullisCrypto", "PortcullisCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortcullisUITests",
+            dependencies: ["PortcullisUI", "PortcullisCore", "PortcullisStore", "PortcullisCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortcullisEmailTests",
+            dependencies: ["PortcullisEmail", "PortcullisCore",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

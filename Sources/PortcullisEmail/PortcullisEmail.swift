@@ -1,0 +1,1 @@
+// Outbound email: SMTP delivery and the development mail directory.

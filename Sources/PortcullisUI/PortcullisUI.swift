@@ -1,0 +1,1 @@
+// The hosted login UI: page rendering, CSRF, i18n and form flows.
