@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "portcullis",
             dependencies: [
-                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore",
+                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore", "PortcullisUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -54,6 +54,8 @@ public final class Tenant: Sendable {
     public let discoveryDocument: Data
 
     public var id: String { config.id.value }
+    /// The issuer's path (`/acme`), or empty when the issuer is a bare host.
+    public var pathPrefix: String { TenantRouter.prefix(of: issuer) }
     public var activeKey: SigningKey? { signingKeys.first }
 
     init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], clients: [Client]) {

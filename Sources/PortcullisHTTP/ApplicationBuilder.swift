@@ -3,6 +3,7 @@ import Logging
 import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
+import PortcullisUI
 
 /// Builds the HTTP application. Shared by `portcullis serve` and the tests, so tests exercise exactly
 /// what production runs.
@@ -12,10 +13,11 @@ public enum ApplicationBuilder {
         storage: any PortcullisStorage,
         listen: ListenAddress,
         logger: Logger,
+        ui: UIServices? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<PortcullisResponder> {
         PortcullisMetrics.bootstrap()
-        let responder = PortcullisResponder(configStore: configStore, storage: storage)
+        let responder = PortcullisResponder(configStore: configStore, storage: storage, ui: ui)
         return Application(
             responder: responder,
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Portcullis"),

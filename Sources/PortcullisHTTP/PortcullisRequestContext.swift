@@ -10,9 +10,12 @@ public struct PortcullisRequestContext: RequestContext {
     public var snapshot: ConfigSnapshot?
     public var tenant: Tenant?
     public var requestID: String = ""
+    /// The peer's address; see `clientAddress` for the address behind trusted proxies.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The routed tenant; tenant routes are only reachable through tenant routing, so its absence is

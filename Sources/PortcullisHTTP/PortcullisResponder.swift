@@ -6,6 +6,7 @@ import Metrics
 import PortcullisConfig
 import PortcullisCrypto
 import PortcullisStore
+import PortcullisUI
 
 /// The top of request handling: pins one configuration snapshot, assigns the request id, serves the
 /// operational endpoints, routes everything else to a tenant by Host and issuer path, and records
@@ -17,10 +18,10 @@ public struct PortcullisResponder: HTTPResponder {
     let operational: OperationalEndpoints
     let tenantResponder: RouterResponder<PortcullisRequestContext>
 
-    public init(configStore: ConfigStore, storage: any PortcullisStorage) {
+    public init(configStore: ConfigStore, storage: any PortcullisStorage, ui: UIServices?) {
         self.configStore = configStore
         self.operational = OperationalEndpoints(storage: storage)
-        self.tenantResponder = TenantEndpoints.router().buildResponder()
+        self.tenantResponder = TenantEndpoints.router(ui: ui).buildResponder()
     }
 
     public func respond(to request: Request, context: PortcullisRequestContext) async throws -> Response {

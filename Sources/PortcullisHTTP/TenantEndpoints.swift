@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import PortcullisConfig
+import PortcullisUI
 
 /// Routes below a tenant's issuer. Paths here are relative to the issuer: `/.well-known/jwks.json`
 /// is served at `{issuer}/.well-known/jwks.json`.
@@ -9,8 +10,9 @@ enum TenantEndpoints {
     /// re-fetch the JWKS when they meet an unknown `kid` anyway.
     static let publicCache = "public, max-age=300"
 
-    static func router() -> Router<PortcullisRequestContext> {
+    static func router(ui: UIServices?) -> Router<PortcullisRequestContext> {
         let router = Router(context: PortcullisRequestContext.self)
+        if let ui { HostedPages.register(on: router, ui: ui) }
         router.get("/.well-known/openid-configuration") { _, context in
             let tenant = try context.requireTenant()
             return JSONResponse.data(tenant.discoveryDocument, headers: [

@@ -49,6 +49,107 @@ public enum SQLiteMigrations {
             CREATE INDEX audit_events_by_tenant_and_time
                 ON audit_events (tenant_id, occurred_at);
             """),
+        ("v3_users", """
+            -- Users, their password hashes and their lockout counters. Times: UTC Unix ms.
+            -- The key is (tenant_id, id) and the child tables reference both columns, so a row can
+            -- only ever belong to a user of its own tenant. email_key and username_key hold
+            -- User.normalizedLoginName of email and username (computed by the program, since
+            -- SQLite's lower() folds ASCII only); uniqueness is on them, per tenant and connection.
+            -- version: optimistic concurrency for whole-record updates.
+            CREATE TABLE users (
+                tenant_id          TEXT    NOT NULL,
+                id                 TEXT    NOT NULL,
+                connection         TEXT    NOT NULL,
+                email              TEXT    NOT NULL,
+                email_key          TEXT    NOT NULL,
+                email_verified     INTEGER NOT NULL DEFAULT 0,
+                username           TEXT,
+                username_key       TEXT,
+                name               TEXT,
+                given_name         TEXT,
+                family_name        TEXT,
+                picture            TEXT,
+                blocked            INTEGER NOT NULL DEFAULT 0,
+                app_metadata_json  TEXT    NOT NULL DEFAULT '{}',
+                user_metadata_json TEXT    NOT NULL DEFAULT '{}',
+                created_at         INTEGER NOT NULL,
+                updated_at         INTEGER NOT NULL,
+                last_login_at      INTEGER,
+                login_count        INTEGER NOT NULL DEFAULT 0,
+                version            INTEGER NOT NULL DEFAULT 1,
+                PRIMARY KEY (tenant_id, id)
+            );
+            CREATE UNIQUE INDEX users_unique_email
+                ON users (tenant_id, connection, email_key);
+            -- Users without a username (NULL) do not collide: NULLs are distinct in a unique index.
+            CREATE UNIQUE INDEX users_unique_username
+                ON users (tenant_id, connection, username_key) WHERE username_key IS NOT NULL;
+            -- Paging through a tenant's users, oldest first, without a sort step.
+            CREATE INDEX users_by_tenant_and_creation
+                ON users (tenant_id, created_at, id);
+
+            -- hash: a PHC string (argon2id) or an imported bcrypt hash, never a password.
+            CREATE TABLE password_credentials (
+                tenant_id  TEXT    NOT NULL,
+                user_id    TEXT    NOT NULL,
+                hash       TEXT    NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, user_id),
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+
+            -- One row per user with recent failures; deleted on reset.
+            CREATE TABLE login_attempts (
+                tenant_id            TEXT    NOT NULL,
+                user_id              TEXT    NOT NULL,
+                consecutive_failures INTEGER NOT NULL,
+                last_failure_at      INTEGER,
+                locked_until         INTEGER,
+                PRIMARY KEY (tenant_id, user_id),
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            """),
+        ("v4_sessions", """
+            -- digest: SHA-256 (lowercase hex) of the cookie's random token; the token itself is
+            -- never stored, so a copy of the database yields no usable cookie. amr_json: a JSON
+            -- array of strings. Times: UTC Unix ms.
+            CREATE TABLE sessions (
+                digest              TEXT    NOT NULL PRIMARY KEY,
+                tenant_id           TEXT    NOT NULL,
+                user_id             TEXT    NOT NULL,
+                created_at          INTEGER NOT NULL,
+                last_seen_at        INTEGER NOT NULL,
+                auth_time           INTEGER NOT NULL,
+                amr_json            TEXT    NOT NULL DEFAULT '[]',
+                ip                  TEXT,
+                user_agent          TEXT,
+                idle_expires_at     INTEGER NOT NULL,
+                absolute_expires_at INTEGER NOT NULL,
+                revoked_at          INTEGER,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            -- Revoking or listing a user's sessions, and the cascade when a user is deleted.
+            CREATE INDEX sessions_by_user ON sessions (tenant_id, user_id);
+            -- The sweep of dead sessions: whichever timeout comes first, or the revocation.
+            CREATE INDEX sessions_by_expiry ON sessions (min(idle_expires_at, absolute_expires_at));
+            CREATE INDEX sessions_by_revocation ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+            """),
+        ("v5_email_tokens", """
+            -- digest: SHA-256 (lowercase hex) of the emailed token, which is never stored.
+            -- purpose: verify_email, reset_password or unlock. No CHECK on it, because adding a
+            -- purpose to a CHECK would mean rebuilding the table. Times: UTC Unix ms.
+            CREATE TABLE email_tokens (
+                digest     TEXT    NOT NULL PRIMARY KEY,
+                tenant_id  TEXT    NOT NULL,
+                user_id    TEXT    NOT NULL,
+                purpose    TEXT    NOT NULL,
+                expires_at INTEGER NOT NULL,
+                used_at    INTEGER,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX email_tokens_by_user ON email_tokens (tenant_id, user_id, purpose);
+            CREATE INDEX email_tokens_by_expiry ON email_tokens (expires_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -3,9 +3,11 @@ import Foundation
 import Hummingbird
 import Logging
 import PortcullisConfig
+import PortcullisCrypto
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
+import PortcullisUI
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -73,6 +75,14 @@ struct ServeCommand: AsyncParsableCommand {
             "tenants": .stringConvertible(snapshot.tenants.count),
         ])
 
+        let renderer: PageRenderer
+        do {
+            renderer = try await PageRenderer(templateDirectory: serverFile.server.templatesDirectory)
+        } catch {
+            printError("error: cannot load the hosted page templates from \(serverFile.server.templatesDirectory): \(error)")
+            throw ExitCode(1)
+        }
+
         let configStore = ConfigStore(snapshot)
         let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
                                       keyCache: keyCache, logger: logger)
@@ -80,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = listenAddress
         let app = ApplicationBuilder.build(
             configStore: configStore, storage: storage, listen: listenAddress, logger: logger,
+            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool()),
             onServerRunning: { port in
                 serverLogger.notice("listening", metadata: ["address": .string("http://\(address.host):\(port)")])
                 for tenant in configStore.snapshot.tenants {

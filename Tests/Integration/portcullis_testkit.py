@@ -174,6 +174,11 @@ class Server:
         ]
 
     def start(self, wait: bool = True) -> "Server":
+        # The server runs in its own directory, as an installation would, with the shipped page
+        # templates beside it (server.templates_directory defaults to ./Templates).
+        templates = self.workdir / "Templates"
+        if not templates.exists():
+            templates.symlink_to(REPO_ROOT / "Templates", target_is_directory=True)
         self._log = open(self.log_path, "ab")
         # Own session: signals we send reach only this process, and it cannot signal pytest.
         self.proc = subprocess.Popen(

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import requests
 
-from portcullis_testkit import Server, copy_config, free_port, json_body, set_reload
+from portcullis_testkit import REPO_ROOT, Server, copy_config, free_port, json_body, set_reload
 
 EXPECTED_KIDS = {
     "acme": {"acme-rs256-2026", "acme-es256-2026"},
@@ -146,6 +146,7 @@ def test_logs_go_to_stderr_not_stdout(portcullis_bin, tmp_path):
     stdout_path, stderr_path = tmp_path / "stdout", tmp_path / "stderr"
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         srv = Server(portcullis_bin, tmp_path, config, port)
+        (tmp_path / "Templates").symlink_to(REPO_ROOT / "Templates", target_is_directory=True)
         proc = subprocess.Popen(
             srv.command(), cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,

@@ -6,6 +6,8 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
+import PortcullisCrypto
+import PortcullisUI
 import Testing
 
 /// An example-config server in process, with a real SQLite file in a temporary directory.
@@ -44,11 +46,17 @@ struct TestServer {
                                   keyCache: ParsedKeyCache(), logger: logger)
     }
 
-    func application() -> some ApplicationProtocol {
+    func application(ui: UIServices? = nil) -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return ApplicationBuilder.build(configStore: configStore, storage: storage,
-                                        listen: ListenAddress("127.0.0.1:0")!, logger: logger)
+                                        listen: ListenAddress("127.0.0.1:0")!, logger: logger, ui: ui)
+    }
+
+    /// The hosted pages with the shipped templates and a small hashing pool.
+    func uiServices() async throws -> UIServices {
+        let renderer = try await PageRenderer(templateDirectory: Self.repositoryRoot.appendingPathComponent("Templates").path)
+        return UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(workers: 2, queueCapacity: 32))
     }
 
     func edit(_ relative: String, _ change: (String) -> String) throws {

@@ -28,21 +28,23 @@ public struct ServerSettings: ConfigObject, Hashable {
     public var maxBodySize: Int
     public var drainTimeout: Duration
     public var trustedProxies: [IPNetwork]
+    public var templatesDirectory: String
     public var source: SourceMap
 
     static let fallback = ServerSettings(
         listen: ListenAddress("127.0.0.1:8080")!, publicURL: nil, developmentMode: false, maxBodySize: 1 << 20,
-        drainTimeout: .seconds(20), trustedProxies: [],
+        drainTimeout: .seconds(20), trustedProxies: [], templatesDirectory: "Templates",
         source: SourceMap(object: SourceLocation(file: "", line: 0, column: 0, path: "server")))
 
     init(listen: ListenAddress, publicURL: AbsoluteURL?, developmentMode: Bool, maxBodySize: Int,
-         drainTimeout: Duration, trustedProxies: [IPNetwork], source: SourceMap) {
+         drainTimeout: Duration, trustedProxies: [IPNetwork], templatesDirectory: String, source: SourceMap) {
         self.listen = listen
         self.publicURL = publicURL
         self.developmentMode = developmentMode
         self.maxBodySize = maxBodySize
         self.drainTimeout = drainTimeout
         self.trustedProxies = trustedProxies
+        self.templatesDirectory = templatesDirectory
         self.source = source
     }
 
@@ -59,6 +61,8 @@ public struct ServerSettings: ConfigObject, Hashable {
                                "On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits.")
         trustedProxies = r.list("trusted_proxies",
                                 "Networks of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed.")
+        templatesDirectory = r.value("templates_directory", default: "Templates",
+                                     "Directory of the hosted pages' templates, messages (i18n/) and stylesheet (assets/); relative to the working directory. Read at start.")
         source = r.source
     }
 }

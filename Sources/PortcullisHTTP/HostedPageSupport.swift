@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PortcullisConfig
+import PortcullisCrypto
+import PortcullisStore
+import PortcullisUI
+
+/// What the hosted pages need from the server.
+public struct UIServices: Sendable {
+    public let renderer: PageRenderer
+    public let storage: any PortcullisStorage
+    public let hashing: PasswordHashingPool
+    public let rateLimiter: RateLimiter
+    public let login: LoginService
+
+    public init(renderer: PageRenderer, storage: any PortcullisStorage, hashing: PasswordHashingPool,
+                rateLimiter: RateLimiter = RateLimiter()) {
+        self.renderer = renderer
+        self.storage = storage
+        self.hashing = hashing
+        self.rateLimiter = rateLimiter
+        self.login = LoginService(storage: storage, hashing: hashing)
+    }
+}
+
+/// Shared steps of every hosted page: locale, CSRF cookie, frame, security headers.
+struct HostedPageRequest {
+    let tenant: Tenant
+    let request: Request
+    let ui: UIServices
+    let cookies: [String: String]
+    let locale: String
+    let nonce = SecurityHeaders.nonce()
+    /// The CSRF token of this browser: kept from its cookie while still valid, else a new one.
+    let csrfToken: String
+    let csrfIsNew: Bool
+
+    init(tenant: Tenant, request: Request, ui: UIServices, uiLocales: String? = nil) {
+        self.tenant = tenant
+        self.request = request
+        self.ui = ui
+        cookies = Cookies.parse(request.headers[.cookie])
+        locale = ui.renderer.catalog.negotiate(
+            uiLocales: uiLocales ?? request.uri.queryParameters.get("ui_locales"),
+            acceptLanguage: request.headers[.acceptLanguage])
+        let existing = cookies[CSRFToken.cookieName(secure: tenant.issuer.isHTTPS)]
+        if let existing, (try? CSRFToken.verify(form: existing, cookie: existing)) != nil {
+            csrfToken = existing
+            csrfIsNew = false
+        } else {
+            csrfToken = CSRFToken.make()
+            csrfIsNew = true
+        }
+    }
+
+    var secure: Bool { tenant.issuer.isHTTPS }
+    /// `/acme/u`: the path below which the hosted pages live.
+    var basePath: String { tenant.pathPrefix + "/u" }
+
+    func url(_ page: String) -> String { basePath + "/" + page }
+
+    var frame: PageFrame {
+        let branding = tenant.config.branding
+        return PageFrame(tenantName: tenant.config.displayName, logoURL: branding.logoURL?.text,
+                         primaryColor: branding.primaryColor?.value, pageBackground: branding.pageBackground?.value,
+                         locale: locale, nonce: nonce, csrfToken: csrfToken, assetsPath: basePath + "/assets")
+    }
+
+    func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        ui.renderer.catalog.text(key, locale: locale, arguments)
+    }
+
+    /// Renders a page into a response with the security headers and, when needed, the CSRF cookie.
+    func page(_ page: Page, values: [String: Any], status: HTTPResponse.Status = .ok, cookies extra: [SetCookie] = [])
+        async -> Response
+    {
+        let html = await ui.renderer.render(page, frame: frame, values: values,
+                                            overrideDirectory: tenant.config.branding.templateDirectory)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        for (name, value) in SecurityHeaders.headers(nonce: nonce) {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        var setCookies = extra
+        if csrfIsNew {
+            setCookies.append(SetCookie(name: CSRFToken.cookieName(secure: secure), value: csrfToken,
+                                        path: secure ? "/" : basePath, maxAge: Int(CSRFToken.lifetime), secure: secure,
+                                        sameSite: .strict))
+        }
+        for cookie in setCookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

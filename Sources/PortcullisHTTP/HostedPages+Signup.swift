@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PortcullisConfig
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisStore
+import PortcullisUI
+
+/// `POST {issuer}/u/signup`: creates a user in the tenant's sign-up connection and logs them in.
+extension HostedPages {
+    static func registerSignup(on router: Router<PortcullisRequestContext>, ui: UIServices) {
+        router.post("/u/signup") { request, context in
+            let tenant = try context.requireTenant()
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            guard let connection = tenant.signupConnection else {
+                return await page.page(.error, values: ["message": page.text("error_signup_disabled")], status: .notFound)
+            }
+            let limit = context.snapshot?.server.server.maxBodySize ?? 1 << 20
+            guard let form = await HostedPageRequest.form(of: request, limit: limit) else {
+                return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest)
+            }
+            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let password = form["password"] ?? ""
+            func retry(_ message: String, _ status: HTTPResponse.Status) async -> Response {
+                await page.page(.signup, values: signupValues(page, email: email, name: name, error: message), status: status)
+            }
+            let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
+                                               trusted: context.snapshot?.server.server.trustedProxies ?? [])
+            guard ui.rateLimiter.allow("signup|\(tenant.id)|\(client ?? "-")", rule: .signup) else {
+                return await retry(page.text("error_rate_limited"), .tooManyRequests)
+            }
+            guard EmailAddressCheck.isPlausible(email) else { return await retry(page.text("error_invalid_email"), .badRequest) }
+            if let problem = PasswordPolicyCheck.problem(password, email: email, policy: connection.passwordPolicy) {
+                return await retry(page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
+            }
+            let hash: String
+            do {
+                hash = try await ui.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing))
+            } catch {
+                var response = await retry(page.text("error_busy"), .serviceUnavailable)
+                response.headers[.retryAfter] = "2"
+                return response
+            }
+            let now = Date()
+            let user = User(tenantID: tenant.id, connection: connection.name.value, email: email,
+                            name: name.isEmpty ? nil : String(name.prefix(200)), createdAt: now)
+            do {
+                try await ui.storage.create(user)
+            } catch StoreError.conflict {
+                return await retry(page.text("error_email_taken"), .conflict)
+            }
+            try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
+            context.logger.info("user signed up", metadata: ["user": .string(user.externalID)])
+            let outcome = try await ui.login.login(tenant: tenant.config, connection: connection, identifier: email,
+                                                   password: password, ip: client, userAgent: request.headers[.userAgent])
+            guard case .success(let token, let session, _) = outcome else {
+                return page.redirect(to: page.url("login"))
+            }
+            let cookie = page.sessionCookie(value: token, maxAge: Int(session.absoluteExpiresAt.timeIntervalSince(session.createdAt)))
+            if let returnTo = ReturnURLPolicy.accept(form["state"], tenant: tenant.config) {
+                return page.redirect(to: returnTo, cookies: [cookie])
+            }
+            return await page.page(.verifyEmail, values: [
+                "message": page.text("notice_logged_in", ["name": name.isEmpty ? email : name]),
+                "links": ["login": page.url("logout")],
+            ], cookies: [cookie])
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: UserStore {
+    public func create(_ user: User) async throws {
+        let values = try SQLiteUserRows.Values(user)
+        do {
+            try await write("create user") { db in
+                try db.execute(sql: """
+                    INSERT INTO users (
+                        tenant_id, id, connection, email, email_key, email_verified, username, username_key,
+                        name, given_name, family_name, picture, blocked, app_metadata_json, user_metadata_json,
+                        created_at, updated_at, last_login_at, login_count, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        user.tenantID, user.id, user.connection, user.email, values.emailKey, user.emailVerified,
+                        user.username, values.usernameKey, user.name, user.givenName, user.familyName,
+                        user.picture, user.blocked, user.appMetadataJSON, user.userMetadataJSON,
+                        values.createdAt, values.updatedAt, values.lastLoginAt, user.loginCount, user.version,
+                    ])
+            }
+        } catch StoreError.conflict {
+            // Say which rule was hit, without the email or username: they are personal data.
+            throw StoreError.conflict(
+                "create user: the tenant already has a user with this id, or with this email or username on the connection")
+        }
+    }
+
+    public func user(tenantID: String, id: String) async throws -> User? {
+        try await read("read user") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND id = ?
+                """, arguments: [tenantID, id])
+            .map(User.init(row:))
+        }
+    }
+
+    public func user(tenantID: String, connection: String, email: String) async throws -> User? {
+        let emailKey = User.normalizedLoginName(email)
+        return try await read("find user by email") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(SQLiteUserRows.columns) FROM users
+                WHERE tenant_id = ? AND connection = ? AND email_key = ?
+                """, arguments: [tenantID, connection, emailKey])
+            .map(User.init(row:))
+        }
+    }
+
+    public func user(tenantID: String, connection: String, username: String) async throws -> User? {
+        let usernameKey = User.normalizedLoginName(username)
+        return try await read("find user by username") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(SQLiteUserRows.columns) FROM users
+                WHERE tenant_id = ? AND connection = ? AND username_key = ?
+                """, arguments: [tenantID, connection, usernameKey])
+            .map(User.init(row:))
+        }
+    }
+
+    public func update(_ user: User) async throws -> User? {
+        let values = try SQLiteUserRows.Values(user)
+        return try await write("update user") { db in
+            // The version check and the write are one statement, so of two updates based on the
+            // same read, exactly one succeeds.
+            let updated: Row?
+            do {
+                updated = try Row.fetchOne(db, sql: """
+                    UPDATE users SET
+                        email = ?, email_key = ?, email_verified = ?, username = ?, username_key = ?,
+                        name = ?, given_name = ?, family_name = ?, picture = ?, blocked = ?,
+                        app_metadata_json = ?, user_metadata_json = ?, updated_at = ?, version = version + 1
+                    WHERE tenant_id = ? AND id = ? AND version = ?
+                    RETURNING \(SQLiteUserRows.columns)
+                    """, arguments: [
+                        user.email, values.emailKey, user.emailVerified, user.username, values.usernameKey,
+                        user.name, user.givenName, user.familyName, user.picture, user.blocked,
+                        user.appMetadataJSON, user.userMetadataJSON, values.updatedAt,
+                        user.tenantID, user.id, user.version,
+                    ])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.conflict("update user: another user of the connection has this email or username")
+            }
+            if let updated {
+                if user.blocked {
+                    try db.execute(sql: """
+                        UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
+                        """, arguments: [values.updatedAt, user.tenantID, user.id])
+                }
+                return try User(row: updated)
+            }
+            let exists = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = ? AND id = ?)
+                """, arguments: [user.tenantID, user.id]) ?? false
+            guard exists else {
+                return nil
+            }
+            throw StoreError.conflict("update user: the user was changed since it was read; read it again")
+        }
+    }
+
+    public func delete(tenantID: String, id: String) async throws -> Bool {
+        // Foreign keys with ON DELETE CASCADE remove the password, lockout state, sessions and
+        // email tokens in the same transaction.
+        try await write("delete user") { db in
+            try db.execute(sql: "DELETE FROM users WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage {
+        let perPage = UserPageSize.clamp(perPage)
+        let page = max(page, 0)
+        // A page so far out that its offset overflows is simply past the end.
+        let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
+        return try await read("list users") { db in
+            // One read transaction: the total and the page come from the same snapshot.
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ?",
+                                         arguments: [tenantID]) ?? 0
+            guard !overflow, offset < total else {
+                return UserPage(users: [], total: total, page: page, perPage: perPage)
+            }
+            let users = try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteUserRows.columns) FROM users
+                WHERE tenant_id = ?
+                ORDER BY created_at, id
+                LIMIT ? OFFSET ?
+                """, arguments: [tenantID, perPage, offset])
+            .map(User.init(row:))
+            return UserPage(users: users, total: total, page: page, perPage: perPage)
+        }
+    }
+
+    public func recordLogin(tenantID: String, id: String, at: Date) async throws -> User? {
+        let loginAt = try SQLiteTimestamp.milliseconds(at)
+        return try await write("record login") { db in
+            // Incremented in SQL, not read-modify-write, so concurrent logins are all counted.
+            try Row.fetchOne(db, sql: """
+                UPDATE users SET login_count = login_count + 1, last_login_at = ?
+                WHERE tenant_id = ? AND id = ?
+                RETURNING \(SQLiteUserRows.columns)
+                """, arguments: [loginAt, tenantID, id])
+            .map(User.init(row:))
+        }
+    }
+}

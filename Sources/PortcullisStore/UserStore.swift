@@ -1,0 +1,87 @@
+import Foundation
+
+/// The users of each tenant. Every operation names the tenant, so one tenant can never read or
+/// change another's users, even with a leaked user ID.
+public protocol UserStore: Sendable {
+    /// Stores a new user.
+    ///
+    /// - Throws: ``StoreError/conflict(_:)`` if the tenant already has a user with the same `id`,
+    ///   or, on the same connection, the same email or username compared case-insensitively;
+    ///   ``StoreError/invalidInput(_:)`` if a metadata field is not the text of a JSON object.
+    func create(_ user: User) async throws
+
+    /// The user with `id` in `tenantID`, or `nil`.
+    func user(tenantID: String, id: String) async throws -> User?
+
+    /// The user of `connection` whose email matches `email` case-insensitively, or `nil`.
+    func user(tenantID: String, connection: String, email: String) async throws -> User?
+
+    /// The user of `connection` whose username matches `username` case-insensitively, or `nil`.
+    func user(tenantID: String, connection: String, username: String) async throws -> User?
+
+    /// Replaces the stored user with `user`, if nobody changed it since it was read.
+    ///
+    /// Writes every field except those the store owns: `connection` and `createdAt` never change,
+    /// and `lastLoginAt` and `loginCount` belong to ``recordLogin(tenantID:id:at:)``, so a login
+    /// during an admin's edit is neither lost nor a conflict.
+    ///
+    /// Blocking a user (`blocked` true) also revokes all their sessions, at `updatedAt`, in the
+    /// same transaction: unblocking them later must not bring back sessions that may have been
+    /// the reason for the block.
+    ///
+    /// - Returns: the stored user, with ``User/version`` incremented; `nil` if there is no such user.
+    /// - Throws: ``StoreError/conflict(_:)`` if the stored version is not `user.version` (read it
+    ///   again and retry) or if the new email or username belongs to another user.
+    func update(_ user: User) async throws -> User?
+
+    /// Deletes the user and everything that belongs to them: password, lockout state, sessions and
+    /// email tokens.
+    ///
+    /// - Returns: whether a user was deleted.
+    @discardableResult
+    func delete(tenantID: String, id: String) async throws -> Bool
+
+    /// One page of the tenant's users, oldest first (by `createdAt`, then `id`).
+    ///
+    /// - Parameters:
+    ///   - page: zero-based page number, as in Auth0's management API; negative means 0.
+    ///   - perPage: users per page, clamped to ``UserPageSize/range``.
+    func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage
+
+    /// Counts a successful login: sets `lastLoginAt` to `at` and adds one to `loginCount`, in one
+    /// atomic step so that concurrent logins are all counted. Does not change ``User/version``.
+    ///
+    /// - Returns: the updated user, or `nil` if there is no such user.
+    @discardableResult
+    func recordLogin(tenantID: String, id: String, at: Date) async throws -> User?
+}
+
+/// One page of ``UserStore/users(tenantID:page:perPage:)``.
+public struct UserPage: Sendable, Hashable {
+    /// The users on this page; empty past the last page.
+    public var users: [User]
+    /// How many users the tenant has in all, counted in the same snapshot as ``users``.
+    public var total: Int
+    /// The page number used, after clamping.
+    public var page: Int
+    /// The page size used, after clamping.
+    public var perPage: Int
+
+    public init(users: [User], total: Int, page: Int, perPage: Int) {
+        self.users = users
+        self.total = total
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+/// The bounds of ``UserStore/users(tenantID:page:perPage:)``'s `perPage`.
+public enum UserPageSize {
+    /// Auth0's management API allows at most 100 users per page; the bound keeps one call small.
+    public static let range: ClosedRange<Int> = 1...100
+
+    /// `perPage` moved into ``range``.
+    public static func clamp(_ perPage: Int) -> Int {
+        min(max(perPage, range.lowerBound), range.upperBound)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisStore
+
+/// Password login against a database connection: lookup, lockout, verification on the bounded
+/// hashing pool, hash upgrade, and session creation. Unknown users and wrong passwords take the same
+/// path and time (a dummy verification), and give the same answer.
+public struct LoginService: Sendable {
+    public enum Outcome: Sendable {
+        /// The session cookie value (`token`) and the stored session.
+        case success(token: String, session: Session, user: User)
+        case invalidCredentials
+        case locked(until: Date)
+        case blocked
+        /// The hashing pool is saturated: answer 503 with Retry-After.
+        case busy
+    }
+
+    let users: any UserStore
+    let credentials: any CredentialStore
+    let attempts: any LoginAttemptStore
+    let sessions: any SessionStore
+    let hashing: PasswordHashingPool
+
+    public init(storage: any PortcullisStorage, hashing: PasswordHashingPool) {
+        users = storage
+        credentials = storage
+        attempts = storage
+        sessions = storage
+        self.hashing = hashing
+    }
+
+    public func login(tenant: TenantConfig, connection: ConnectionConfig, identifier: String, password: String,
+                      ip: String?, userAgent: String?, now: Date = Date()) async throws -> Outcome {
+        let tenantID = tenant.id.value
+        let parameters = Argon2idParameters(connection.passwordHashing)
+        guard !identifier.isEmpty, !password.isEmpty, password.utf8.count <= 1024,
+              let user = try await findUser(tenantID: tenantID, connection: connection, identifier: identifier),
+              let credential = try await credentials.password(tenantID: tenantID, userID: user.id)
+        else {
+            do { try await hashing.verifyDummy(password, parameters: parameters) } catch { return .busy }
+            return .invalidCredentials
+        }
+        let lock = try await attempts.lockState(tenantID: tenantID, userID: user.id)
+        if let until = lock.lockedUntil, lock.isLocked(at: now) {
+            // Verify anyway so a locked account answers in the same time as any other.
+            _ = try? await hashing.verify(password, against: credential.hash, parameters: parameters)
+            return .locked(until: until)
+        }
+        let verification: PasswordVerification
+        do { verification = try await hashing.verify(password, against: credential.hash, parameters: parameters) } catch {
+            return .busy
+        }
+        guard case .valid(let needsRehash) = verification else {
+            let failures = try await attempts.recordFailure(tenantID: tenantID, userID: user.id, at: now)
+            if failures >= connection.lockout.maxFailures {
+                let until = now.addingTimeInterval(Double(connection.lockout.duration.wholeSeconds))
+                try await attempts.lock(tenantID: tenantID, userID: user.id, until: until)
+            }
+            return .invalidCredentials
+        }
+        if user.blocked { return .blocked }
+        try await attempts.reset(tenantID: tenantID, userID: user.id)
+        if needsRehash, let upgraded = try? await hashing.hash(password, parameters: parameters) {
+            try await credentials.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: upgraded, updatedAt: now))
+        }
+        let updated = try await users.recordLogin(tenantID: tenantID, id: user.id, at: now) ?? user
+        let token = RandomToken.make()
+        let session = Session(
+            digest: SecretDigest(of: token).hex, tenantID: tenantID, userID: user.id, createdAt: now, authTime: now,
+            amr: ["pwd"], ip: ip, userAgent: userAgent.map { String($0.prefix(512)) },
+            idleExpiresAt: now.addingTimeInterval(Double(tenant.session.idleTimeout.wholeSeconds)),
+            absoluteExpiresAt: now.addingTimeInterval(Double(tenant.session.absoluteTimeout.wholeSeconds)))
+        try await sessions.createSession(session)
+        return .success(token: token, session: session, user: updated)
+    }
+
+    private func findUser(tenantID: String, connection: ConnectionConfig, identifier: String) async throws -> User? {
+        let name = connection.name.value
+        switch connection.loginIdentifier {
+        case .email: return try await users.user(tenantID: tenantID, connection: name, email: identifier)
+        case .username: return try await users.user(tenantID: tenantID, connection: name, username: identifier)
+        case .emailOrUsername:
+            if let user = try await users.user(tenantID: tenantID, connection: name, email: identifier) { return user }
+            return try await users.user(tenantID: tenantID, connection: name, username: identifier)
+        }
+    }
+}
+
+extension Argon2idParameters {
+    /// The connection's configured cost.
+    public init(_ settings: PasswordHashing) {
+        self.init(memoryKiB: settings.memoryKiB, iterations: settings.iterations, parallelism: settings.parallelism)
+    }
+}

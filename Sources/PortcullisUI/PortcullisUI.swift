@@ -1,1 +1,0 @@
-// The hosted login UI: page rendering, CSRF, i18n and form flows.

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PortcullisConfig
+import PortcullisCore
+import PortcullisStore
+
+/// What the administrative commands share: the validated configuration (so a typo in a tenant name
+/// is caught before anything is written) and the store it names.
+struct AdminContext {
+    let snapshot: ConfigSnapshot
+    let storage: SQLiteStore
+
+    static func open(_ options: ConfigOptions, database: String?) async throws -> AdminContext {
+        let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)
+        let result = await loader.load(generation: 1)
+        guard let snapshot = result.snapshot else {
+            for issue in result.issues { printError("\(issue)") }
+            printError("error: configuration is invalid (\(result.issues.count) problems)")
+            throw ExitCode(1)
+        }
+        let storage = snapshot.server.storage.sqlite
+        do {
+            return AdminContext(snapshot: snapshot,
+                                storage: try SQLiteStore.open(path: database ?? storage.path, busyTimeout: storage.busyTimeout))
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The tenant and its database connection (the named one, or the first).
+    func connection(tenant id: String, named name: String?) throws -> (Tenant, ConnectionConfig) {
+        guard let tenant = snapshot.tenantsByID[id] else {
+            printError("error: no tenant \"\(id)\" (known: \(snapshot.tenants.map(\.id).joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        let databases = tenant.config.connections.filter { $0.type == .database }
+        guard let connection = name.map({ wanted in databases.first { $0.name.value == wanted } }) ?? databases.first else {
+            printError("error: tenant \(id) has no database connection\(name.map { " named \"\($0)\"" } ?? "")")
+            throw ExitCode(1)
+        }
+        return (tenant, connection)
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import PortcullisConfig
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisStore
+import PortcullisUI
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Create, import and export users.",
+        subcommands: [Create.self, Import.self, Export.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user with a password read from standard input.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "SQLite database file, overriding storage.sqlite.path.") var database: String?
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "Database connection (default: the tenant's first).") var connection: String?
+        @Option(help: "Email address.") var email: String
+        @Option(help: "Display name.") var name: String?
+        @Flag(help: "Read the password from standard input (one line); required.") var passwordStdin = false
+        @Flag(help: "Mark the email address as verified.") var verified = false
+
+        func run() async throws {
+            guard passwordStdin else {
+                printError("error: pass the password on standard input with --password-stdin (never as an argument)")
+                throw ExitCode(64)
+            }
+            let password = (readLine(strippingNewline: true) ?? "")
+            let admin = try await AdminContext.open(options, database: database)
+            let (tenantConfig, connectionConfig) = try admin.connection(tenant: tenant, named: connection)
+            guard EmailAddressCheck.isPlausible(email) else {
+                printError("error: \"\(email)\" is not a valid email address")
+                throw ExitCode(1)
+            }
+            if let problem = PasswordPolicyCheck.problem(password, email: email, policy: connectionConfig.passwordPolicy) {
+                printError("error: password refused by the connection's password policy: \(problem.explanation)")
+                throw ExitCode(1)
+            }
+            let hasher = PasswordHasher(parameters: Argon2idParameters(connectionConfig.passwordHashing))
+            let hash = try hasher.hash(password: password)
+            let now = Date()
+            let user = User(tenantID: tenantConfig.id, connection: connectionConfig.name.value, email: email,
+                            emailVerified: verified, name: name, createdAt: now)
+            do {
+                try await admin.storage.create(user)
+            } catch StoreError.conflict {
+                printError("error: a user with email \(email) already exists in \(tenant)/\(connectionConfig.name)")
+                throw ExitCode(1)
+            }
+            try await admin.storage.setPassword(PasswordCredential(tenantID: tenantConfig.id, userID: user.id, hash: hash,
+                                                                   updatedAt: now))
+            print(user.externalID)
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import users from JSON lines (Auth0 bulk-import fields, bcrypt or argon2id hashes). Idempotent.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "SQLite database file, overriding storage.sqlite.path.") var database: String?
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "Database connection (default: the tenant's first).") var connection: String?
+        @Argument(help: "JSON lines file.") var file: String
+
+        func run() async throws {
+            let admin = try await AdminContext.open(options, database: database)
+            let (tenantConfig, connectionConfig) = try admin.connection(tenant: tenant, named: connection)
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                printError("error: cannot read \(file)")
+                throw ExitCode(1)
+            }
+            var created = 0, updated = 0, skipped = 0
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { continue }
+                switch UserImportRecord.parse(trimmed) {
+                case .failure(let error):
+                    printError("\(file):\(index + 1): skipped: \(error)")
+                    skipped += 1
+                case .success(let record):
+                    let wasNew = try await UserImport.apply(record, tenantID: tenantConfig.id,
+                                                            connection: connectionConfig.name.value, storage: admin.storage)
+                    if wasNew { created += 1 } else { updated += 1 }
+                }
+            }
+            printError("imported: \(created) created, \(updated) updated, \(skipped) skipped")
+            if skipped > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export users as JSON lines (the import format).")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: "SQLite database file, overriding storage.sqlite.path.") var database: String?
+        @Option(help: "Tenant id.") var tenant: String
+
+        func run() async throws {
+            let admin = try await AdminContext.open(options, database: database)
+            guard admin.snapshot.tenantsByID[tenant] != nil else {
+                printError("error: no tenant \"\(tenant)\"")
+                throw ExitCode(1)
+            }
+            var page = 0
+            while true {
+                let batch = try await admin.storage.users(tenantID: tenant, page: page, perPage: 100)
+                for user in batch.users {
+                    let hash = try await admin.storage.password(tenantID: tenant, userID: user.id)?.hash
+                    print(UserImport.exportLine(user, passwordHash: hash))
+                }
+                if batch.users.count < 100 { break }
+                page += 1
+            }
+        }
+    }
+}
+
+/// Applying import records to the store, and the export format (which the importer reads back).
+enum UserImport {
+    /// Creates or updates the user with this email; returns whether it was created.
+    static func apply(_ record: UserImportRecord, tenantID: String, connection: String, storage: SQLiteStore) async throws -> Bool {
+        let now = Date()
+        let existing = try await storage.user(tenantID: tenantID, connection: connection, email: record.email)
+        var user = existing ?? User(tenantID: tenantID, connection: connection, email: record.email, createdAt: now)
+        let isNew = existing == nil
+        user.emailVerified = record.emailVerified
+        user.name = record.name
+        user.givenName = record.givenName
+        user.familyName = record.familyName
+        user.picture = record.picture
+        user.blocked = record.blocked
+        user.appMetadataJSON = record.appMetadataJSON
+        user.userMetadataJSON = record.userMetadataJSON
+        if isNew { try await storage.create(user) } else { _ = try await storage.update(user) }
+        if let hash = record.passwordHash {
+            try await storage.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: hash, updatedAt: now))
+        }
+        return isNew
+    }
+
+    static func exportLine(_ user: User, passwordHash: String?) -> String {
+        var object: [String: Any] = [
+            "user_id": user.externalID, "email": user.email, "email_verified": user.emailVerified,
+            "blocked": user.blocked, "logins_count": user.loginCount,
+            "created_at": ISO8601DateFormatter().string(from: user.createdAt),
+            "updated_at": ISO8601DateFormatter().string(from: user.updatedAt),
+        ]
+        for (key, value) in [("name", user.name), ("given_name", user.givenName), ("family_name", user.familyName),
+                             ("picture", user.picture)] {
+            if let value { object[key] = value }
+        }
+        if let last = user.lastLoginAt { object["last_login"] = ISO8601DateFormatter().string(from: last) }
+        for (key, json) in [("app_metadata", user.appMetadataJSON), ("user_metadata", user.userMetadataJSON)] {
+            object[key] = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) ?? [:]
+        }
+        if let passwordHash { object["password_hash"] = passwordHash }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
