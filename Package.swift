@@ -109,6 +109,7 @@ let package = Package(
             name: "portcullis",
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore", "PortcullisUI",
+                "PortcullisEmail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

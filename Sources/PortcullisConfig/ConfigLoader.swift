@@ -106,6 +106,10 @@ public struct ConfigLoader: Sendable {
             issues += buildIssues
             warnings += buildWarnings
         }
+        var smtpPassword: String?
+        if let reference = server?.email.smtp?.password {
+            smtpPassword = secrets.value(reference, issues: &issues)
+        }
         warnings += secrets.unusedWarnings()
         for path in Set(secrets.readFiles).sorted() {
             inputFiles.append(path)
@@ -120,7 +124,7 @@ public struct ConfigLoader: Sendable {
         }
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let snapshot = ConfigSnapshot(generation: generation, contentHash: hash, server: server, tenants: built,
-                                      warnings: warnings, inputFiles: inputFiles)
+                                      warnings: warnings, inputFiles: inputFiles, smtpPassword: smtpPassword)
         return ConfigLoadResult(snapshot: snapshot, issues: [], warnings: warnings)
     }
 }

@@ -17,10 +17,13 @@ public final class ConfigSnapshot: Sendable {
     public let warnings: [ConfigIssue]
     /// Files read to build this snapshot (the watcher looks at these).
     public let inputFiles: [String]
+    /// The SMTP password named by `email.smtp.password`, resolved from the secrets file.
+    public let smtpPassword: String?
     private let router: TenantRouter
 
     init(generation: Int, contentHash: String, server: ServerConfig, tenants: [Tenant], warnings: [ConfigIssue],
-         inputFiles: [String]) {
+         inputFiles: [String], smtpPassword: String? = nil) {
+        self.smtpPassword = smtpPassword
         self.generation = generation
         self.contentHash = contentHash
         self.loadedAt = Date()

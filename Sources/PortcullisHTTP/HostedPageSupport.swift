@@ -6,6 +6,7 @@ import PortcullisConfig
 import PortcullisCrypto
 import PortcullisStore
 import PortcullisUI
+import Logging
 
 /// What the hosted pages need from the server.
 public struct UIServices: Sendable {
@@ -14,12 +15,15 @@ public struct UIServices: Sendable {
     public let hashing: PasswordHashingPool
     public let rateLimiter: RateLimiter
     public let login: LoginService
+    /// Account emails; nil when `email.transport` is disabled.
+    public let mail: AccountMail?
 
     public init(renderer: PageRenderer, storage: any PortcullisStorage, hashing: PasswordHashingPool,
-                rateLimiter: RateLimiter = RateLimiter()) {
+                mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter()) {
         self.renderer = renderer
         self.storage = storage
         self.hashing = hashing
+        self.mail = mail
         self.rateLimiter = rateLimiter
         self.login = LoginService(storage: storage, hashing: hashing)
     }
@@ -60,6 +64,24 @@ struct HostedPageRequest {
     var basePath: String { tenant.pathPrefix + "/u" }
 
     func url(_ page: String) -> String { basePath + "/" + page }
+
+    /// Absolute URL of the hosted pages, for links in emails.
+    var absolutePagesURL: String { tenant.issuer.text + "/u" }
+
+    /// Queues an account email; a failure to queue is logged, never shown (the page must not reveal
+    /// whether an address exists, nor hang on mail).
+    func sendMail(_ kind: AccountMail.Kind, to user: User, logger: Logger) async {
+        guard let mail = ui.mail else {
+            logger.warning("account email not sent: email.transport is disabled")
+            return
+        }
+        do {
+            try await mail.send(kind, to: user, tenantName: tenant.config.displayName, pagesURL: absolutePagesURL,
+                                locale: locale)
+        } catch {
+            logger.error("account email could not be queued", metadata: ["error": "\(error)"])
+        }
+    }
 
     var frame: PageFrame {
         let branding = tenant.config.branding

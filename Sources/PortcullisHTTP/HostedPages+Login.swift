@@ -48,6 +48,10 @@ extension HostedPages {
             case .invalidCredentials:
                 context.logger.notice("login failed: invalid credentials")
                 return await retry("error_invalid_credentials", .unauthorized)
+            case .lockedNow(let user, _):
+                context.logger.notice("login failed: account locked after repeated failures", metadata: ["user": .string(user.externalID)])
+                await page.sendMail(.unlock, to: user, logger: context.logger)
+                return await retry("error_invalid_credentials", .unauthorized)
             case .locked:
                 context.logger.notice("login refused: account locked")
                 return await retry("error_locked", .unauthorized)

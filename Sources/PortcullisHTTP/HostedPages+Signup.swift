@@ -55,6 +55,7 @@ extension HostedPages {
             }
             try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
             context.logger.info("user signed up", metadata: ["user": .string(user.externalID)])
+            await page.sendMail(.verifyEmail, to: user, logger: context.logger)
             let outcome = try await ui.login.login(tenant: tenant.config, connection: connection, identifier: email,
                                                    password: password, ip: client, userAgent: request.headers[.userAgent])
             guard case .success(let token, let session, _) = outcome else {
@@ -66,6 +67,7 @@ extension HostedPages {
             }
             return await page.page(.verifyEmail, values: [
                 "message": page.text("notice_logged_in", ["name": name.isEmpty ? email : name]),
+                "notice": page.text("notice_verify_sent"),
                 "links": ["login": page.url("logout")],
             ], cookies: [cookie])
         }

@@ -11,6 +11,7 @@ enum HostedPages {
     static func register(on router: Router<PortcullisRequestContext>, ui: UIServices) {
         registerLogin(on: router, ui: ui)
         registerSignup(on: router, ui: ui)
+        registerEmailLinks(on: router, ui: ui)
         router.get("/u/assets/portcullis.css") { _, _ in
             Response(status: .ok,
                      headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

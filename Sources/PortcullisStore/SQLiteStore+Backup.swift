@@ -170,7 +170,8 @@ enum SQLiteBackup {
             }
             var schemaVersion: String?
             if tables.contains("grdb_migrations") {
-                schemaVersion = try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1")
+                schemaVersion = try String.fetchOne(
+                    db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1")
             }
             return SQLiteBackupReport(path: target, schemaVersion: schemaVersion, rowCounts: counts, bytes: 0)
         }

@@ -53,13 +53,14 @@ struct BackupCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let elapsed = ContinuousClock.now - started
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         switch format {
         case .json:
             print(Self.json(report, database: databasePath))
         case .text:
             print("backup of \(databasePath) written to \(report.path)")
             print("  size: \(report.bytes) bytes, schema: \(report.schemaVersion ?? "none"), integrity: ok, "
-                + "took \(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms")
+                + "took \(milliseconds) ms")
             for table in report.rowCounts.keys.sorted() {
                 print("  \(table): \(report.rowCounts[table] ?? 0) rows")
             }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PortcullisConfig
 import PortcullisCrypto
+import PortcullisEmail
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
@@ -83,6 +84,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let mail: (AccountMail, MailOutbox)?
+        do {
+            mail = try MailSetup.make(snapshot.server.email, smtpPassword: snapshot.smtpPassword, storage: storage,
+                                      catalog: renderer.catalog, logger: logger)
+        } catch {
+            printError("error: email settings are unusable: \(error)")
+            throw ExitCode(1)
+        }
+
         let configStore = ConfigStore(snapshot)
         let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
                                       keyCache: keyCache, logger: logger)
@@ -90,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = listenAddress
         let app = ApplicationBuilder.build(
             configStore: configStore, storage: storage, listen: listenAddress, logger: logger,
-            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool()),
+            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(), mail: mail?.0),
             onServerRunning: { port in
                 serverLogger.notice("listening", metadata: ["address": .string("http://\(address.host):\(port)")])
                 for tenant in configStore.snapshot.tenants {
@@ -109,6 +119,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
+        }
+        if let outbox = mail?.1, await !outbox.drain(timeout: .seconds(5)) {
+            logger.warning("stopped with undelivered email still queued")
         }
         logger.notice("stopped")
     }

@@ -30,13 +30,13 @@ class AuditWriter(threading.Thread):
         self.database = database
         self.committed = 0
         self.error: BaseException | None = None
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self) -> None:
         try:
             connection = sqlite3.connect(self.database, timeout=10, isolation_level=None)
             try:
-                while not self._stop.is_set():
+                while not self._stopping.is_set():
                     connection.execute(
                         "INSERT INTO audit_events (id, tenant_id, type, occurred_at, actor, details_json) "
                         "VALUES (?, 'acme', ?, ?, 'backup-test', ?)",
@@ -50,7 +50,7 @@ class AuditWriter(threading.Thread):
             self.error = error
 
     def stop(self) -> int:
-        self._stop.set()
+        self._stopping.set()
         self.join(timeout=30)
         assert self.error is None, f"writer failed: {self.error!r}"
         return self.committed
@@ -150,7 +150,7 @@ def test_restore_is_stop_copy_start(loaded_server, server_factory, run_cli, tmp_
     for suffix in ("", "-wal", "-shm"):
         Path(f"{server.database}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(backup, server.database)
-    restored = server_factory(config_dir=server.config_dir, database=server.database)
+    restored = server_factory(config_dir=server.config_dir, database=server.database, port=server.port)
     assert restored.get("/readyz").json()["status"] == "ready"
     assert restored.jwks_kids("acme") == kids_before
     restored.stop()

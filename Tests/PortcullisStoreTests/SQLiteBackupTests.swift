@@ -91,7 +91,8 @@ struct SQLiteBackupTests {
 
             // Restore: the copy becomes the database of a fresh store, which opens and serves it.
             let restoredPath = directory.file("restored/portcullis.sqlite")
-            try FileManager.default.createDirectory(atPath: directory.file("restored"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory.file("restored"),
+                                                    withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: reports[2].path, toPath: restoredPath)
             let restored = try SQLiteStore.open(path: restoredPath)
             #expect(restored.schemaVersion == SQLiteMigrations.latest)

@@ -7,6 +7,7 @@ public struct ServerConfig: ConfigObject, Hashable {
     public var storage: StorageSettings
     public var logging: LoggingSettings
     public var reload: ReloadSettings
+    public var email: EmailConfig
     public var source: SourceMap
 
     public init(reading r: ObjectReader) {
@@ -14,6 +15,7 @@ public struct ServerConfig: ConfigObject, Hashable {
         storage = r.optional("storage", "Where runtime data (users, sessions, tokens) is kept.") ?? .default
         logging = r.optional("logging", "Log level and format.") ?? .default
         reload = r.optional("reload", "Automatic reload when configuration files change.") ?? .default
+        email = r.optional("email", "Outgoing email for verification, password reset and unlock links. Read at start.") ?? .disabled
         source = r.source
     }
 }

@@ -11,6 +11,9 @@ public struct LoginService: Sendable {
         /// The session cookie value (`token`) and the stored session.
         case success(token: String, session: Session, user: User)
         case invalidCredentials
+        /// This failure locked the account: answered like any wrong password, and the owner is sent
+        /// an unlock link.
+        case lockedNow(user: User, until: Date)
         case locked(until: Date)
         case blocked
         /// The hashing pool is saturated: answer 503 with Retry-After.
@@ -57,6 +60,7 @@ public struct LoginService: Sendable {
             if failures >= connection.lockout.maxFailures {
                 let until = now.addingTimeInterval(Double(connection.lockout.duration.wholeSeconds))
                 try await attempts.lock(tenantID: tenantID, userID: user.id, until: until)
+                return .lockedNow(user: user, until: until)
             }
             return .invalidCredentials
         }

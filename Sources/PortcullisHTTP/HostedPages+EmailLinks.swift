@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PortcullisConfig
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisStore
+import PortcullisUI
+
+/// Flows that run through emailed links: verify the address, reset a forgotten password, unlock.
+extension HostedPages {
+    static func registerEmailLinks(on router: Router<PortcullisRequestContext>, ui: UIServices) {
+        router.post("/u/forgot-password") { request, context in
+            let tenant = try context.requireTenant()
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            guard let form = await HostedPageRequest.form(of: request, limit: context.snapshot?.server.server.maxBodySize ?? 1 << 20)
+            else { return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest) }
+            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
+                                               trusted: context.snapshot?.server.server.trustedProxies ?? [])
+            let values: [String: Any] = ["action": page.url("forgot-password"), "links": ["login": page.url("login")]]
+            guard ui.rateLimiter.allow("reset|\(tenant.id)|\(client ?? "-")", rule: .passwordReset) else {
+                var limited = values
+                limited["error"] = page.text("error_rate_limited")
+                return await page.page(.forgotPassword, values: limited, status: .tooManyRequests)
+            }
+            for connection in tenant.config.connections where connection.type == .database {
+                if let user = try await ui.storage.user(tenantID: tenant.id, connection: connection.name.value, email: email),
+                   !user.blocked {
+                    await page.sendMail(.resetPassword, to: user, logger: context.logger)
+                    break
+                }
+            }
+            // The same answer whether or not the address has an account.
+            var done = values
+            done["notice"] = page.text("notice_reset_sent")
+            return await page.page(.forgotPassword, values: done)
+        }
+
+        router.get("/u/reset-password") { request, context in
+            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
+            let token = request.uri.queryParameters.get("token") ?? ""
+            // The link is consumed only when the new password is posted, so opening it twice (a mail
+            // scanner, a double click) does not burn it.
+            return await page.page(.resetPassword, values: resetValues(page, token: token))
+        }
+
+        router.post("/u/reset-password") { request, context in
+            let tenant = try context.requireTenant()
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            guard let form = await HostedPageRequest.form(of: request, limit: context.snapshot?.server.server.maxBodySize ?? 1 << 20)
+            else { return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest) }
+            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
+            let token = form["token"] ?? ""
+            let password = form["password"] ?? ""
+            let now = Date()
+            guard token.utf8.count <= 128,
+                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
+                                                                       purpose: .resetPassword, now: now),
+                  let user = try await ui.storage.user(tenantID: tenant.id, id: record.userID),
+                  let connection = tenant.config.connections.first(where: { $0.name.value == user.connection })
+            else {
+                return await page.page(.error, values: ["message": page.text("error_link_invalid")], status: .badRequest)
+            }
+            if let problem = PasswordPolicyCheck.problem(password, email: user.email, policy: connection.passwordPolicy) {
+                // The token was spent; issue a fresh one so the person can try again from this form.
+                let retry = RandomToken.make()
+                try await ui.storage.createEmailToken(EmailToken(
+                    digest: SecretDigest(of: retry).hex, tenantID: tenant.id, userID: user.id, purpose: .resetPassword,
+                    expiresAt: record.expiresAt))
+                var values = resetValues(page, token: retry)
+                values["error"] = page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)])
+                return await page.page(.resetPassword, values: values, status: .badRequest)
+            }
+            let hash: String
+            do { hash = try await ui.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing)) } catch {
+                return await page.page(.error, values: ["message": page.text("error_busy")], status: .serviceUnavailable)
+            }
+            try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
+            try await ui.storage.reset(tenantID: tenant.id, userID: user.id)
+            // A reset is what people do when they fear someone else knows the password.
+            let revoked = try await ui.storage.revokeAllSessions(tenantID: tenant.id, userID: user.id, at: now)
+            context.logger.info("password reset", metadata: ["user": .string(user.externalID), "sessions_revoked": "\(revoked)"])
+            return await page.page(.verifyEmail, values: ["message": page.text("notice_password_reset"),
+                                                          "links": ["login": page.url("login")]])
+        }
+
+        router.get("/u/verify-email") { request, context in
+            let tenant = try context.requireTenant()
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            let token = request.uri.queryParameters.get("token") ?? ""
+            guard token.utf8.count <= 128,
+                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
+                                                                       purpose: .verifyEmail, now: Date()),
+                  var user = try await ui.storage.user(tenantID: tenant.id, id: record.userID)
+            else {
+                return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
+                                                              "links": ["login": page.url("login")]], status: .badRequest)
+            }
+            user.emailVerified = true
+            _ = try await ui.storage.update(user)
+            context.logger.info("email verified", metadata: ["user": .string(user.externalID)])
+            return await page.page(.verifyEmail, values: ["message": page.text("notice_email_verified"),
+                                                          "links": ["login": page.url("login")]])
+        }
+
+        router.get("/u/unlock") { request, context in
+            let tenant = try context.requireTenant()
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            let token = request.uri.queryParameters.get("token") ?? ""
+            guard token.utf8.count <= 128,
+                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
+                                                                       purpose: .unlock, now: Date())
+            else {
+                return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
+                                                              "links": ["login": page.url("login")]], status: .badRequest)
+            }
+            try await ui.storage.reset(tenantID: tenant.id, userID: record.userID)
+            return await page.page(.verifyEmail, values: ["message": page.text("notice_unlocked"),
+                                                          "links": ["login": page.url("login")]])
+        }
+    }
+
+    static func resetValues(_ page: HostedPageRequest, token: String) -> [String: Any] {
+        let minimum = page.tenant.config.connections.first { $0.type == .database }?.passwordPolicy.minLength ?? 10
+        return ["action": page.url("reset-password"), "token": token,
+                "policy": ["min_length": String(minimum), "description": page.text("password_rules", ["min": String(minimum)])]]
+    }
+}
