@@ -156,6 +156,7 @@ let package = Package(
             name: "PortcullisHTTPTests",
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore",
+                "PortcullisUI", "PortcullisEmail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -238,7 +238,7 @@ def save_screenshot(driver: WebDriver, name: str) -> Path:
     # same pixels on every run, so regenerating the screenshots leaves Git clean.
     driver.execute_script("if (document.activeElement) document.activeElement.blur();")
     path = SCREENSHOT_DIR / f"{name}.png"
-    tmp = path.with_suffix(".png.tmp")
+    tmp = path.with_name(f".{name}.tmp.png")  # written whole, then moved into place
     assert driver.save_screenshot(str(tmp)), f"screenshot {name} failed"
     shutil.move(tmp, path)
     return path
