@@ -124,6 +124,13 @@ let package = Package(
             path: "bench/hello",
             swiftSettings: swiftSettings
         ),
+        // argon2id hash timing with the production parameters, for bench/run-login.sh.
+        .executableTarget(
+            name: "portcullis-bench-hash",
+            dependencies: ["PortcullisCrypto"],
+            path: "bench/hash",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PortcullisConfigTests",
             dependencies: ["PortcullisConfig", "PortcullisCore", "PortcullisCrypto"],

@@ -21,7 +21,8 @@ extension HostedPages {
             let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
                                                trusted: context.snapshot?.server.server.trustedProxies ?? [])
             let values: [String: Any] = ["action": page.url("forgot-password"), "links": ["login": page.url("login")]]
-            guard ui.rateLimiter.allow("reset|\(tenant.id)|\(client ?? "-")", rule: .passwordReset) else {
+            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
+            guard ui.rateLimiter.allow("reset|\(tenant.id)|\(client ?? "-")", rule: .init(limits.passwordReset)) else {
                 var limited = values
                 limited["error"] = page.text("error_rate_limited")
                 return await page.page(.forgotPassword, values: limited, status: .tooManyRequests)
@@ -84,6 +85,7 @@ extension HostedPages {
             let revoked = try await ui.storage.revokeAllSessions(tenantID: tenant.id, userID: user.id, at: now)
             context.logger.info("password reset", metadata: ["user": .string(user.externalID), "sessions_revoked": "\(revoked)"])
             return await page.page(.verifyEmail, values: ["message": page.text("notice_password_reset"),
+                                                          "heading_text": page.text("reset_done_heading"),
                                                           "links": ["login": page.url("login")]])
         }
 
@@ -119,6 +121,7 @@ extension HostedPages {
             }
             try await ui.storage.reset(tenantID: tenant.id, userID: record.userID)
             return await page.page(.verifyEmail, values: ["message": page.text("notice_unlocked"),
+                                                          "heading_text": page.text("unlock_heading"),
                                                           "links": ["login": page.url("login")]])
         }
     }

@@ -23,7 +23,8 @@ extension HostedPageRequest {
             return nil
         } catch {
             logger.notice("form refused: CSRF token \(error)")
-            return await page(.error, values: ["message": text("error_csrf")], status: .forbidden)
+            return await page(.error, values: ["message": text("error_csrf"), "links": ["login": url("login")]],
+                              status: .forbidden)
         }
     }
 

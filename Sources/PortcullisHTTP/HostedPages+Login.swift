@@ -26,7 +26,8 @@ extension HostedPages {
             }
             let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
                                                trusted: context.snapshot?.server.server.trustedProxies ?? [])
-            guard ui.rateLimiter.allow("login|\(tenant.id)|\(client ?? "-")", rule: .login) else {
+            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
+            guard ui.rateLimiter.allow("login|\(tenant.id)|\(client ?? "-")", rule: .init(limits.login)) else {
                 context.logger.notice("login rate limit reached")
                 return await retry("error_rate_limited", .tooManyRequests)
             }
@@ -41,9 +42,9 @@ extension HostedPages {
                 context.logger.info("login succeeded", metadata: ["user": .string(user.externalID)])
                 let cookie = page.sessionCookie(value: token, maxAge: Int(session.absoluteExpiresAt.timeIntervalSince(session.createdAt)))
                 if let returnTo { return page.redirect(to: returnTo, cookies: [cookie]) }
-                return await page.page(.verifyEmail, values: [
+                return await page.page(.loggedIn, values: [
                     "message": page.text("notice_logged_in", ["name": user.name ?? user.email]),
-                    "links": ["login": page.url("logout")],
+                    "links": ["logout": page.url("logout")],
                 ], cookies: [cookie])
             case .invalidCredentials:
                 context.logger.notice("login failed: invalid credentials")

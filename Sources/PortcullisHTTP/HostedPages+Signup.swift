@@ -30,7 +30,8 @@ extension HostedPages {
             }
             let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
                                                trusted: context.snapshot?.server.server.trustedProxies ?? [])
-            guard ui.rateLimiter.allow("signup|\(tenant.id)|\(client ?? "-")", rule: .signup) else {
+            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
+            guard ui.rateLimiter.allow("signup|\(tenant.id)|\(client ?? "-")", rule: .init(limits.signup)) else {
                 return await retry(page.text("error_rate_limited"), .tooManyRequests)
             }
             guard EmailAddressCheck.isPlausible(email) else { return await retry(page.text("error_invalid_email"), .badRequest) }
@@ -65,10 +66,10 @@ extension HostedPages {
             if let returnTo = ReturnURLPolicy.accept(form["state"], tenant: tenant.config) {
                 return page.redirect(to: returnTo, cookies: [cookie])
             }
-            return await page.page(.verifyEmail, values: [
+            return await page.page(.loggedIn, values: [
                 "message": page.text("notice_logged_in", ["name": name.isEmpty ? email : name]),
                 "notice": page.text("notice_verify_sent"),
-                "links": ["login": page.url("logout")],
+                "links": ["logout": page.url("logout")],
             ], cookies: [cookie])
         }
     }

@@ -20,7 +20,6 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -86,8 +85,8 @@ def make_driver(lang: str = "en") -> WebDriver:
     options.add_experimental_option("prefs", {"intl.accept_languages": lang})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_page_load_timeout(WAIT_TIMEOUT)
-    # The window size includes no browser frame in headless mode on every version; pinning the
-    # viewport makes screenshots exactly SCREEN_WIDTH x SCREEN_HEIGHT everywhere.
+    # How --window-size maps to the viewport has changed between headless versions; pinning the
+    # viewport makes screenshots exactly SCREEN_WIDTH x SCREEN_HEIGHT on every version.
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": SCREEN_WIDTH, "height": SCREEN_HEIGHT, "deviceScaleFactor": 1, "mobile": False},
@@ -227,10 +226,6 @@ def status_of_current_page(driver: WebDriver) -> int | None:
     )
 
 
-def cookie(driver: WebDriver, name: str) -> dict | None:
-    return driver.get_cookie(name)
-
-
 def save_screenshot(driver: WebDriver, name: str) -> Path:
     """Saves the viewport as docs/screenshots/<name>.png, overwriting the committed one."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -242,10 +237,6 @@ def save_screenshot(driver: WebDriver, name: str) -> Path:
     assert driver.save_screenshot(str(tmp)), f"screenshot {name} failed"
     shutil.move(tmp, path)
     return path
-
-
-def first_input(driver: WebDriver) -> WebElement:
-    return driver.find_element(By.CSS_SELECTOR, "form input:not([type=hidden])")
 
 
 # --------------------------------------------------------------------------------------------

@@ -42,11 +42,12 @@ struct PasswordHasherTests {
         #expect(stronger.verify(password: "hunter3", against: encoded) == .invalid)
     }
 
-    /// The reference vector from libargon2's own test suite ("password", salt "somesalt").
+    /// The reference vector from libargon2's own test suite ("password", salt "somesalt"). Its salt
+    /// is 8 bytes, shorter than the 16 we use, so even with the same costs it asks for a rehash.
     @Test func verifiesReferenceVector() {
         let reference = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"
         let sameParameters = PasswordHasher(parameters: Argon2idParameters(memoryKiB: 65536, iterations: 2, parallelism: 1))
-        #expect(sameParameters.verify(password: "password", against: reference) == .valid(needsRehash: false))
+        #expect(sameParameters.verify(password: "password", against: reference) == .valid(needsRehash: true))
         #expect(hasher.verify(password: "password", against: reference) == .valid(needsRehash: true))
         #expect(hasher.verify(password: "Password", against: reference) == .invalid)
     }

@@ -11,7 +11,7 @@ struct PasswordHashingPoolTests {
         #expect(try await pool.verify("hunter2", against: encoded) == .valid(needsRehash: false))
         #expect(try await pool.verify("hunter3", against: encoded) == .invalid)
         let threadName = try await pool.run { Thread.current.name ?? "" }
-        #expect(threadName.hasPrefix("password-hashing-"))
+        #expect(threadName.hasPrefix("pwhash-"))
     }
 
     @Test func perCallParametersDecideRehash() async throws {

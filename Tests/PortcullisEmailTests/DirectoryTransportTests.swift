@@ -31,9 +31,9 @@ import Testing
 
     @Test func fileNamesSortByTime() throws {
         let message = Fixtures.message()
-        let early = DirectoryTransport.fileName(for: message, at: Date(timeIntervalSince1970: 1_736_240_703.004))
-        let late = DirectoryTransport.fileName(for: message, at: Date(timeIntervalSince1970: 1_736_240_703.25))
-        #expect(early == "20250107T090503.004Z-testmessage01.eml")
+        let early = DirectoryTransport.fileName(for: message, at: Date(timeIntervalSince1970: 1_736_240_703.25))
+        let late = DirectoryTransport.fileName(for: message, at: Date(timeIntervalSince1970: 1_736_240_703.5))
+        #expect(early == "20250107T090503.250Z-testmessage01.eml")
         #expect(early < late)
     }
 

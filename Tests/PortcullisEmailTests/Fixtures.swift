@@ -31,7 +31,7 @@ enum Fixtures {
 
     /// Decodes RFC 2047 B-encoded words that are separated by folding whitespace.
     static func decodeEncodedWords(_ text: String) -> String {
-        let words = text.components(separatedBy: .whitespaces).filter { !$0.isEmpty }
+        let words = text.components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }
         var bytes = Data()
         for word in words {
             precondition(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="), "not an encoded word: \(word)")

@@ -16,6 +16,7 @@ public struct ConnectionConfig: ConfigObject, Hashable {
     public var passwordPolicy: PasswordPolicy
     public var passwordHashing: PasswordHashing
     public var lockout: LockoutSettings
+    public var rateLimits: RateLimits
     public var source: SourceMap
 
     public init(reading r: ObjectReader) {
@@ -26,6 +27,7 @@ public struct ConnectionConfig: ConfigObject, Hashable {
         passwordPolicy = r.optional("password_policy", "Rules for new passwords.") ?? PasswordPolicy()
         passwordHashing = r.optional("password_hashing", "argon2id parameters for password hashes.") ?? PasswordHashing()
         lockout = r.optional("lockout", "Per-account lockout after repeated failures.") ?? LockoutSettings()
+        rateLimits = r.optional("rate_limits", "Per-client-address limits on login, sign-up and reset requests.") ?? RateLimits()
         source = r.source
     }
 }

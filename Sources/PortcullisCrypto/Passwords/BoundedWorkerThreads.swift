@@ -23,9 +23,13 @@ final class BoundedWorkerThreads: Sendable {
         queue = JobQueue(limit: workers + queueCapacity)
         for index in 0..<workers {
             // The threads hold only the queue, not `self`, so dropping the pool shuts them down.
-            let thread = Thread { [queue] in queue.work() }
-            thread.name = "\(name)-\(index)"
-            thread.start()
+            Thread { [queue] in
+                // Named from inside: on Linux a name set before `start()` never reaches the OS
+                // thread. Linux also ignores names over 15 bytes, so keep `name` short. The name
+                // makes the workers recognizable in `top -H` and in crash reports.
+                Thread.current.name = "\(name)-\(index)"
+                queue.work()
+            }.start()
         }
     }
 

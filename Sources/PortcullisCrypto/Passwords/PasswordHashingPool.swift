@@ -29,7 +29,7 @@ public final class PasswordHashingPool: Sendable {
         queueCapacity: Int = 64
     ) {
         self.parameters = parameters
-        threads = BoundedWorkerThreads(workers: workers, queueCapacity: queueCapacity, name: "password-hashing")
+        threads = BoundedWorkerThreads(workers: workers, queueCapacity: queueCapacity, name: "pwhash")
     }
 
     public func hash(_ password: String) async throws -> String {

@@ -32,7 +32,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         guard isDotAtom(local, allowed: localCharacters), isDotAtom(domain, allowed: domainCharacters) else {
             return false
         }
-        return true
+        // Host name labels neither start nor end with a hyphen (RFC 1123).
+        return domain.split(separator: ".").allSatisfy { !$0.hasPrefix("-") && !$0.hasSuffix("-") }
     }
 
     private static func isDotAtom(_ text: Substring, allowed: Set<UInt8>) -> Bool {

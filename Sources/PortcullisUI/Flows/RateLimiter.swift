@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisCore
 import Synchronization
 
 /// Per-key token buckets (per client address and action). Defaults stop scripted guessing while a
@@ -15,12 +16,10 @@ public final class RateLimiter: Sendable {
             self.refillPerSecond = refillPerSecond
         }
 
-        /// 60 at once, then 2 a second (120 a minute).
-        public static let login = Rule(burst: 60, refillPerSecond: 2)
-        /// 10 at once, then one every 10 s.
-        public static let signup = Rule(burst: 10, refillPerSecond: 0.1)
-        /// 10 at once, then one every 10 s.
-        public static let passwordReset = Rule(burst: 10, refillPerSecond: 0.1)
+        /// A configured limit.
+        public init(_ limit: RateLimit) {
+            self.init(burst: Double(limit.burst), refillPerSecond: Double(limit.perMinute) / 60)
+        }
     }
 
     private struct Bucket {
