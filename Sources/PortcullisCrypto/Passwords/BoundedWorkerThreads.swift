@@ -22,14 +22,18 @@ final class BoundedWorkerThreads: Sendable {
         self.queueCapacity = queueCapacity
         queue = JobQueue(limit: workers + queueCapacity)
         for index in 0..<workers {
+            // Names make the workers recognizable in `top -H` and crash reports. On Linux,
+            // Foundation applies a name to the OS thread only when set from that thread after
+            // `start()` has returned, hence the handshake; Linux also drops names over 15 bytes.
+            let started = DispatchSemaphore(value: 0)
             // The threads hold only the queue, not `self`, so dropping the pool shuts them down.
-            Thread { [queue] in
-                // Named from inside: on Linux a name set before `start()` never reaches the OS
-                // thread. Linux also ignores names over 15 bytes, so keep `name` short. The name
-                // makes the workers recognizable in `top -H` and in crash reports.
+            let thread = Thread { [queue] in
+                started.wait()
                 Thread.current.name = "\(name)-\(index)"
                 queue.work()
-            }.start()
+            }
+            thread.start()
+            started.signal()
         }
     }
 
