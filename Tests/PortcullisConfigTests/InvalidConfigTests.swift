@@ -49,7 +49,7 @@ let invalidCases: [InvalidCase] = [
                 expected: [
                     "tenants/acme.yaml:{L}:16 clients[2].client_id: must be a string, found an integer (quote it: \"12345\")",
                     // The grant still names the client, which now has no valid id.
-                    "tenants/acme.yaml:103:16 client_grants[0].client_id: no client with client_id \"acme-worker\"",
+                    "tenants/acme.yaml:{line:  - client_id: acme-worker}:16 client_grants[0].client_id: no client with client_id \"acme-worker\"",
                 ]),
     InvalidCase(name: "bad duration", file: acme,
                 edit: replacing(acme, "idle_timeout: 3d", "idle_timeout: 3 days"), marker: "idle_timeout",
@@ -59,7 +59,7 @@ let invalidCases: [InvalidCase] = [
                 expected: ["tenants/acme.yaml:{L}:17 session.idle_timeout: must not be longer than absolute_timeout (14d)"]),
     InvalidCase(name: "duplicate client id", file: acme,
                 edit: replacing(acme, "client_id: acme-spa", "client_id: acme-web"), marker: "name: Acme Single-Page App",
-                expected: ["tenants/acme.yaml:{L-1}:16 clients[1].client_id: duplicate client_id \"acme-web\" (first defined at line 40)"]),
+                expected: ["tenants/acme.yaml:{L-1}:16 clients[1].client_id: duplicate client_id \"acme-web\" (first defined at line {line:client_id: acme-web})"]),
     InvalidCase(name: "client names a missing connection", file: acme,
                 edit: replacing(acme, "connections: [Username-Password-Authentication]\n    refresh_token:\n      rotation: rotating\n      idle_lifetime: 15d",
                                 "connections: [Username-Password-Auth]\n    refresh_token:\n      rotation: rotating\n      idle_lifetime: 15d"),
@@ -206,9 +206,21 @@ struct InvalidConfigTests {
             }
             return text
         }
+        let expandedLines = try expected.map { try expandLineMarkers($0, fixture: fixture, file: testCase.file) }
         let result = await fixture.load(environment: testCase.environment)
         #expect(result.snapshot == nil)
-        #expect(result.issues.map(fixture.relative) == expected)
+        #expect(result.issues.map(fixture.relative) == expandedLines)
+    }
+
+    /// Replaces `{line:TEXT}` with the line number of the first line containing TEXT in the file.
+    private func expandLineMarkers(_ text: String, fixture: ConfigFixture, file: String) throws -> String {
+        var result = text
+        while let start = result.range(of: "{line:"), let end = result[start.upperBound...].firstIndex(of: "}") {
+            let marker = String(result[start.upperBound..<end])
+            let line = try fixture.line(of: marker, in: file)
+            result.replaceSubrange(start.lowerBound...end, with: String(line))
+        }
+        return result
     }
 
     @Test func grantToInteractiveClient() async throws {
