@@ -108,7 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             })
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: reloader)],
+            services: [.init(service: app), .init(service: reloader),
+                       .init(service: StoreMaintenance(storage: storage, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // In-flight requests get the drain timeout to finish; then the group cancels what is left.

@@ -16,8 +16,9 @@ from typing import Iterator
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
@@ -182,12 +183,30 @@ def fill(driver: WebDriver, field_id: str, value: str) -> None:
     element.send_keys(value)
 
 
+def replaced(old_html):
+    """A wait condition: the page that `old_html` belonged to is gone. Chromium sometimes answers
+    "Node with given id does not belong to the document" instead of a stale-element error for a
+    replaced page; both mean the old document is gone."""
+    def check(_driver) -> bool:
+        try:
+            old_html.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    return check
+
+
 def submit(driver: WebDriver) -> None:
     """Clicks the form's submit button and waits for the next page to replace this one."""
     button = driver.find_element(By.CSS_SELECTOR, "form button[type=submit]")
     old_html = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    wait(driver).until(EC.staleness_of(old_html))
+    wait(driver).until(replaced(old_html))
     wait(driver).until(EC.presence_of_element_located((By.ID, "heading")))
 
 

@@ -82,12 +82,15 @@ final class BlockingTransport: MailTransport {
             let elapsed = try clock.measure {
                 for _ in 0..<20 { try outbox.send(Fixtures.message()) }
             }
-            #expect(elapsed < .milliseconds(50))
+            // The server would hold each delivery for the 30 s command timeout; the bounds below are
+            // far under that and far over scheduling noise on a busy two-core machine (the tests run
+            // in parallel with password hashing).
+            #expect(elapsed < .seconds(1))
             #expect(outbox.statistics.pending == 20)
             // Shutdown is bounded too: the hung conversations are cut off.
             let started = clock.now
             #expect(await outbox.drain(timeout: .milliseconds(200)) == false)
-            #expect(clock.now - started < .seconds(2))
+            #expect(clock.now - started < .seconds(10))
             #expect(outbox.statistics.abandoned == 20)
         }
     }
