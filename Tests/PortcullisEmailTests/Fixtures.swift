@@ -43,7 +43,8 @@ enum Fixtures {
     static func settings(port: Int, security: EmailSettings.Security = .plaintext) -> EmailSettings {
         EmailSettings(
             host: "127.0.0.1", port: port, security: security, from: address("login@acme.test"),
-            heloName: "portcullis.test", connectTimeout: .seconds(2), commandTimeout: .seconds(2),
-            dataTimeout: .seconds(2))
+            // Generous: tests run in parallel with CPU-heavy ones; tests about timeouts set their own.
+            heloName: "portcullis.test", connectTimeout: .seconds(10), commandTimeout: .seconds(10),
+            dataTimeout: .seconds(10))
     }
 }
