@@ -18,13 +18,12 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portcullis_testkit import REPO_ROOT, Server, copy_config, free_port, set_reload
+from portcullis_testkit import REPO_ROOT, Server, page_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -109,23 +108,6 @@ def browser(lang: str = "en") -> Iterator[WebDriver]:
 
 # --------------------------------------------------------------------------------------------
 # Server and users
-
-
-@contextmanager
-def page_server(portcullis_bin: Path, workdir: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
-    """A server on a free port for a whole test module; its log is printed if a test failed."""
-    port = free_port()
-    config_dir = copy_config(workdir / "config", port)
-    set_reload(config_dir, watch=False)
-    server = Server(portcullis_bin, workdir, config_dir, port)
-    failures_before = request.session.testsfailed
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        if request.session.testsfailed > failures_before:
-            print(f"\n--- server log ({server.log_path}) ---\n{server.log_tail(80)}")
 
 
 def create_user(

@@ -13,9 +13,10 @@ import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import requests
 import yaml
@@ -324,3 +325,26 @@ def wait_until(predicate: Callable[[], bool], timeout: float, message: str, inte
 def json_body(response: requests.Response):
     assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers
     return json.loads(response.text)
+
+
+@contextmanager
+def page_server(portcullis_bin: Path, workdir: Path, request,
+                prepare=None, extra_log=None) -> Iterator[Server]:
+    """A server on a free port for a whole test module; its log (and `extra_log()`) is printed if a
+    test failed. `prepare(config_dir)` may change the configuration copy before the server starts."""
+    port = free_port()
+    config_dir = copy_config(workdir / "config", port)
+    set_reload(config_dir, watch=False)
+    if prepare is not None:
+        prepare(config_dir)
+    server = Server(portcullis_bin, workdir, config_dir, port)
+    failures_before = request.session.testsfailed
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        if request.session.testsfailed > failures_before:
+            print(f"\n--- server log ({server.log_path}) ---\n{server.log_tail(80)}")
+            if extra_log is not None:
+                print(extra_log())

@@ -39,7 +39,7 @@ from browser import (  # noqa: F401 (driver, driver_de, _driver_en, _driver_de a
     wait,
     wait_for_text,
 )
-from portcullis_testkit import Server, copy_config, free_port, set_reload
+from portcullis_testkit import Server, page_server
 from smtp_sink import SENDER, SMTPSink, smtp_sink, use_sink
 
 SESSION_COOKIE = "portcullis_session"
@@ -67,20 +67,9 @@ def sink(tmp_path_factory) -> Iterator[SMTPSink]:
 @pytest.fixture(scope="module")
 def site(portcullis_bin: Path, sink: SMTPSink, tmp_path_factory, request) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("browser-email")
-    port = free_port()
-    config_dir = copy_config(workdir / "config", port)
-    set_reload(config_dir, watch=False)
-    use_sink(config_dir, sink)
-    server = Server(portcullis_bin, workdir, config_dir, port)
-    failures_before = request.session.testsfailed
-    try:
-        server.start()
+    with page_server(portcullis_bin, workdir, request, prepare=lambda config: use_sink(config, sink),
+                     extra_log=lambda: f"\n--- aiosmtpd log ---\n{sink.log_tail()}") as server:
         yield server
-    finally:
-        server.stop()
-        if request.session.testsfailed > failures_before:
-            print(f"\n--- server log ({server.log_path}) ---\n{server.log_tail(80)}")
-            print(f"\n--- aiosmtpd log ---\n{sink.log_tail()}")
 
 
 def assert_logged_in_as(driver, who: str) -> None:

@@ -16,7 +16,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from portcullis_testkit import CommandResult, Server, assert_no_crash, copy_config, free_port, set_reload
+from portcullis_testkit import CommandResult, Server, assert_no_crash, page_server
 
 SESSION_COOKIE = "portcullis_session"
 PASSWORD = "correct horse battery staple"
@@ -30,18 +30,8 @@ BCRYPT_HASH = "$2b$10$KW5Adi5cKI6TMVLLnh.khukp.jFasyomRDXfCkSFEiMw7VVLgUX8q"
 @pytest.fixture(scope="module")
 def server(portcullis_bin: Path, tmp_path_factory, request) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("users-cli")
-    port = free_port()
-    config_dir = copy_config(workdir / "config", port)
-    set_reload(config_dir, watch=False)
-    server = Server(portcullis_bin, workdir, config_dir, port)
-    failures_before = request.session.testsfailed
-    try:
-        server.start()
+    with page_server(portcullis_bin, workdir, request) as server:
         yield server
-    finally:
-        server.stop()
-        if request.session.testsfailed > failures_before:
-            print(f"\n--- server log ({server.log_path}) ---\n{server.log_tail(80)}")
 
 
 def users(portcullis_bin: Path, server: Server, *args: str, stdin: str | None = None) -> CommandResult:
