@@ -42,7 +42,7 @@ bench_start "$out/server.log" "$bin_dir/portcullis" serve --config "$out/config"
   --secrets secrets.example.yaml --listen "127.0.0.1:$port" --database "$out/db.sqlite"
 bench_wait_http "http://127.0.0.1:$port/healthz" "$BENCH_LAST_PID" "$out/server.log"
 
-hash_result=$("$bin_dir/portcullis-bench-hash" 20)
+hash_result=$("$bin_dir/portcullis-bench-hash" 100)
 hash_ms=$(bench_field "$hash_result" median_ms)
 token="$(date +%s).benchmarktokenbenchmarktokenbenchmark00"
 login_url="http://127.0.0.1:$port/acme/u/login"

@@ -65,7 +65,10 @@ public struct LoginService: Sendable {
             return .invalidCredentials
         }
         if user.blocked { return .blocked }
-        try await attempts.reset(tenantID: tenantID, userID: user.id)
+        // Most logins follow no failure: skip the write when there is nothing to reset.
+        if lock.consecutiveFailures > 0 || lock.lockedUntil != nil {
+            try await attempts.reset(tenantID: tenantID, userID: user.id)
+        }
         if needsRehash, let upgraded = try? await hashing.hash(password, parameters: parameters) {
             try await credentials.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: upgraded, updatedAt: now))
         }
