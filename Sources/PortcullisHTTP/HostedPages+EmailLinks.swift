@@ -14,9 +14,11 @@ extension HostedPages {
         router.post("/u/forgot-password") { request, context in
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            guard let form = await HostedPageRequest.form(of: request, limit: context.snapshot?.server.server.maxBodySize ?? 1 << 20)
-            else { return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest) }
-            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
+            let form: [String: String]
+            switch await page.checkedForm(context) {
+            case .success(let fields): form = fields
+            case .failure(let refusal): return refusal.response
+            }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
             let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
                                                trusted: context.snapshot?.server.server.trustedProxies ?? [])
@@ -51,9 +53,11 @@ extension HostedPages {
         router.post("/u/reset-password") { request, context in
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            guard let form = await HostedPageRequest.form(of: request, limit: context.snapshot?.server.server.maxBodySize ?? 1 << 20)
-            else { return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest) }
-            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
+            let form: [String: String]
+            switch await page.checkedForm(context) {
+            case .success(let fields): form = fields
+            case .failure(let refusal): return refusal.response
+            }
             let token = form["token"] ?? ""
             let password = form["password"] ?? ""
             let now = Date()

@@ -16,6 +16,17 @@ extension HostedPageRequest {
         return FormBody.parse(String(buffer: buffer))
     }
 
+    /// The submitted form after the checks every hosted form passes: a bounded form body (else 400)
+    /// and a valid CSRF token (else 403). `.failure` carries the page to send instead.
+    func checkedForm(_ context: PortcullisRequestContext) async -> Result<[String: String], ResponseBox> {
+        let limit = context.snapshot?.server.server.maxBodySize ?? 1 << 20
+        guard let form = await HostedPageRequest.form(of: request, limit: limit) else {
+            return .failure(ResponseBox(await page(.error, values: ["message": text("error_csrf")], status: .badRequest)))
+        }
+        if let refused = await csrfFailure(form, logger: context.logger) { return .failure(ResponseBox(refused)) }
+        return .success(form)
+    }
+
     /// Checks the form's CSRF token; returns the 403 page to send when it fails.
     func csrfFailure(_ form: [String: String], logger: Logger) async -> Response? {
         do {
@@ -43,6 +54,12 @@ extension HostedPageRequest {
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
         return Response(status: .seeOther, headers: headers)
     }
+}
+
+/// A response as an `Error`, so a refused form can travel in a `Result`.
+struct ResponseBox: Error {
+    let response: Response
+    init(_ response: Response) { self.response = response }
 }
 
 extension Logger {

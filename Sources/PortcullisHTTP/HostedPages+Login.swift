@@ -13,11 +13,11 @@ extension HostedPages {
         router.post("/u/login") { request, context in
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let limit = context.snapshot?.server.server.maxBodySize ?? 1 << 20
-            guard let form = await HostedPageRequest.form(of: request, limit: limit) else {
-                return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest)
+            let form: [String: String]
+            switch await page.checkedForm(context) {
+            case .success(let fields): form = fields
+            case .failure(let refusal): return refusal.response
             }
-            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
             let identifier = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
             let returnTo = ReturnURLPolicy.accept(form["state"], tenant: tenant.config)
             func retry(_ key: String, _ status: HTTPResponse.Status) async -> Response {
@@ -70,11 +70,11 @@ extension HostedPages {
         router.post("/u/logout") { request, context in
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let limit = context.snapshot?.server.server.maxBodySize ?? 1 << 20
-            guard let form = await HostedPageRequest.form(of: request, limit: limit) else {
-                return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest)
+            let form: [String: String]
+            switch await page.checkedForm(context) {
+            case .success(let fields): form = fields
+            case .failure(let refusal): return refusal.response
             }
-            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
             let settings = tenant.config.session
             if let token = page.cookies[settings.cookieName], !token.isEmpty {
                 _ = try await ui.storage.revokeSession(tenantID: tenant.id, digest: SecretDigest(of: token).hex, at: Date())

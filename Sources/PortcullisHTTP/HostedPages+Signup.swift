@@ -17,11 +17,11 @@ extension HostedPages {
             guard let connection = tenant.signupConnection else {
                 return await page.page(.error, values: ["message": page.text("error_signup_disabled")], status: .notFound)
             }
-            let limit = context.snapshot?.server.server.maxBodySize ?? 1 << 20
-            guard let form = await HostedPageRequest.form(of: request, limit: limit) else {
-                return await page.page(.error, values: ["message": page.text("error_csrf")], status: .badRequest)
+            let form: [String: String]
+            switch await page.checkedForm(context) {
+            case .success(let fields): form = fields
+            case .failure(let refusal): return refusal.response
             }
-            if let refused = await page.csrfFailure(form, logger: context.logger) { return refused }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let password = form["password"] ?? ""
