@@ -1,3 +1,4 @@
+import Hummingbird
 import PortcullisCore
 
 /// The client's address: the peer, unless the peer is a trusted proxy, in which case the nearest
@@ -12,5 +13,13 @@ enum ClientAddress {
             if !trusted.contains(where: { $0.contains(hop) }) { return hop }
         }
         return remote
+    }
+}
+
+extension PortcullisRequestContext {
+    /// The client's address for this request, behind the configured trusted proxies.
+    func clientAddress(for request: Request) -> String? {
+        ClientAddress.resolve(remote: remoteAddress, forwardedFor: request.headers[.xForwardedFor],
+                              trusted: snapshot?.server.server.trustedProxies ?? [])
     }
 }

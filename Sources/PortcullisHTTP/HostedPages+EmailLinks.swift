@@ -20,8 +20,7 @@ extension HostedPages {
             case .failure(let refusal): return refusal.response
             }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-            let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
-                                               trusted: context.snapshot?.server.server.trustedProxies ?? [])
+            let client = context.clientAddress(for: request)
             let values: [String: Any] = ["action": page.url("forgot-password"), "links": ["login": page.url("login")]]
             let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
             guard ui.rateLimiter.allow("reset|\(tenant.id)|\(client ?? "-")", rule: .init(limits.passwordReset)) else {

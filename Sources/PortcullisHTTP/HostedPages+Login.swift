@@ -24,8 +24,7 @@ extension HostedPages {
                 await page.page(.login, values: loginValues(page, username: identifier, returnTo: returnTo,
                                                             error: page.text(key)), status: status)
             }
-            let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
-                                               trusted: context.snapshot?.server.server.trustedProxies ?? [])
+            let client = context.clientAddress(for: request)
             let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
             guard ui.rateLimiter.allow("login|\(tenant.id)|\(client ?? "-")", rule: .init(limits.login)) else {
                 context.logger.notice("login rate limit reached")

@@ -28,8 +28,7 @@ extension HostedPages {
             func retry(_ message: String, _ status: HTTPResponse.Status) async -> Response {
                 await page.page(.signup, values: signupValues(page, email: email, name: name, error: message), status: status)
             }
-            let client = ClientAddress.resolve(remote: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor],
-                                               trusted: context.snapshot?.server.server.trustedProxies ?? [])
+            let client = context.clientAddress(for: request)
             let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
             guard ui.rateLimiter.allow("signup|\(tenant.id)|\(client ?? "-")", rule: .init(limits.signup)) else {
                 return await retry(page.text("error_rate_limited"), .tooManyRequests)
