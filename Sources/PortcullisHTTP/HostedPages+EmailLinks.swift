@@ -60,9 +60,7 @@ extension HostedPages {
             let token = form["token"] ?? ""
             let password = form["password"] ?? ""
             let now = Date()
-            guard token.utf8.count <= 128,
-                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
-                                                                       purpose: .resetPassword, now: now),
+            guard let record = try await page.consumeLink(token, purpose: .resetPassword, now: now),
                   let user = try await ui.storage.user(tenantID: tenant.id, id: record.userID),
                   let connection = tenant.config.connections.first(where: { $0.name.value == user.connection })
             else {
@@ -96,9 +94,7 @@ extension HostedPages {
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
             let token = request.uri.queryParameters.get("token") ?? ""
-            guard token.utf8.count <= 128,
-                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
-                                                                       purpose: .verifyEmail, now: Date()),
+            guard let record = try await page.consumeLink(token, purpose: .verifyEmail, now: Date()),
                   var user = try await ui.storage.user(tenantID: tenant.id, id: record.userID)
             else {
                 return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
@@ -115,9 +111,7 @@ extension HostedPages {
             let tenant = try context.requireTenant()
             let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
             let token = request.uri.queryParameters.get("token") ?? ""
-            guard token.utf8.count <= 128,
-                  let record = try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
-                                                                       purpose: .unlock, now: Date())
+            guard let record = try await page.consumeLink(token, purpose: .unlock, now: Date())
             else {
                 return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
                                                               "links": ["login": page.url("login")]], status: .badRequest)
@@ -133,5 +127,15 @@ extension HostedPages {
         let minimum = page.tenant.config.connections.first { $0.type == .database }?.passwordPolicy.minLength ?? 10
         return ["action": page.url("reset-password"), "token": token,
                 "policy": ["min_length": String(minimum), "description": page.text("password_rules", ["min": String(minimum)])]]
+    }
+}
+
+extension HostedPageRequest {
+    /// Spends an emailed link's token: the stored record once, if the token is well-formed, unexpired
+    /// and of this purpose; nil otherwise.
+    func consumeLink(_ token: String, purpose: EmailTokenPurpose, now: Date) async throws -> EmailToken? {
+        guard token.utf8.count <= 128 else { return nil }
+        return try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
+                                                      purpose: purpose, now: now)
     }
 }
