@@ -1,0 +1,38 @@
+import Foundation
+
+/// Organizations and their members. Deleting an organization, or a user, removes the memberships
+/// and the organization-scoped role assignments that hang off it.
+public protocol OrganizationStore: Sendable {
+    /// - Throws: ``StoreError/invalidInput(_:)`` for an invalid name
+    ///   (see ``Organization/isValidName(_:)``); ``StoreError/conflict(_:)`` if the tenant already
+    ///   has an organization with that name or ID.
+    func createOrganization(_ organization: Organization) async throws
+
+    func organization(tenantID: String, id: String) async throws -> Organization?
+    /// Looks up by name, case-insensitively.
+    func organization(tenantID: String, name: String) async throws -> Organization?
+    /// The tenant's organizations ordered by name.
+    func organizations(tenantID: String) async throws -> [Organization]
+
+    /// Deletes the organization with its memberships and organization-scoped role assignments.
+    /// - Returns: whether it existed.
+    @discardableResult
+    func deleteOrganization(tenantID: String, id: String) async throws -> Bool
+
+    /// Adds the user to the organization. Adding an existing member changes nothing.
+    /// - Returns: whether the membership is new.
+    /// - Throws: ``StoreError/invalidInput(_:)`` if the user or the organization is not in the tenant.
+    @discardableResult
+    func addMember(tenantID: String, organizationID: String, userID: String, at: Date) async throws -> Bool
+
+    /// Removes the membership and the user's role assignments in that organization.
+    /// - Returns: whether the user was a member.
+    @discardableResult
+    func removeMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool
+
+    func isMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool
+    /// Members ordered by when they joined.
+    func members(tenantID: String, organizationID: String) async throws -> [OrganizationMembership]
+    /// The organizations the user belongs to, ordered by name.
+    func organizations(tenantID: String, userID: String) async throws -> [Organization]
+}
