@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import _CryptoExtras
+import Crypto
 import PortcullisCore
 
 /// A tenant's private signing key, parsed and checked, with its public JWK ready to publish.
@@ -16,6 +17,8 @@ public struct SigningKey: Sendable {
     public let material: Material
     /// The public key as a JWK (RFC 7517), with `kid`, `alg` and `use: sig`.
     public let publicJWK: JSONValue
+    /// The same key as swift-crypto values, used to sign and verify JWS directly (see ``JWS``).
+    let signer: JWSSigningKey
 
     /// Parses a PEM private key for the given algorithm. Weak keys (RSA below 2048 bits), keys of the
     /// wrong type or curve, and malformed PEM are refused with a reason an operator can act on.
@@ -41,6 +44,7 @@ public struct SigningKey: Sendable {
                 let key = try JWTKit.Insecure.RSA.PrivateKey(backing: backing)
                 let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
                 material = .rsa(key)
+                signer = .rsa(backing)
                 publicJWK = ["kty": "RSA", "n": .string(modulus.base64URLEncoded), "e": .string(exponent.base64URLEncoded),
                              "kid": .string(kid), "alg": "RS256", "use": "sig"]
             case .es256:
@@ -49,6 +53,7 @@ public struct SigningKey: Sendable {
                 }
                 guard let parameters = key.publicKey.parameters else { throw KeyParseError.notPEM }
                 material = .es256(key)
+                signer = .es256(try P256.Signing.PrivateKey(pemRepresentation: trimmed))
                 publicJWK = ["kty": "EC", "crv": "P-256", "x": .string(parameters.x), "y": .string(parameters.y),
                              "kid": .string(kid), "alg": "ES256", "use": "sig"]
             case .eddsa:
@@ -56,6 +61,7 @@ public struct SigningKey: Sendable {
                     throw KeyParseError.wrongType(expected: "an Ed25519 private key")
                 }
                 material = .eddsa(key)
+                signer = .eddsa(try Curve25519.Signing.PrivateKey(pemRepresentation: trimmed))
                 publicJWK = ["kty": "OKP", "crv": "Ed25519", "x": .string(key.publicKey.rawRepresentation.base64URLEncoded),
                              "kid": .string(kid), "alg": "EdDSA", "use": "sig"]
             }
@@ -66,11 +72,13 @@ public struct SigningKey: Sendable {
         }
     }
 
-    private init(kid: String, algorithm: SigningKeyConfig.Algorithm, material: Material, publicJWK: JSONValue) {
+    private init(kid: String, algorithm: SigningKeyConfig.Algorithm, material: Material, publicJWK: JSONValue,
+                 signer: JWSSigningKey) {
         self.kid = kid
         self.algorithm = algorithm
         self.material = material
         self.publicJWK = publicJWK
+        self.signer = signer
     }
 
     /// The same key under another key id: parsing is the expensive part, and tenants that share a
@@ -78,7 +86,7 @@ public struct SigningKey: Sendable {
     public func withKID(_ newKID: String) -> SigningKey {
         guard newKID != kid, case .object(var jwk) = publicJWK else { return self }
         jwk["kid"] = .string(newKID)
-        return SigningKey(kid: newKID, algorithm: algorithm, material: material, publicJWK: .object(jwk))
+        return SigningKey(kid: newKID, algorithm: algorithm, material: material, publicJWK: .object(jwk), signer: signer)
     }
 
     /// A fresh key in PEM form, for development mode only.
