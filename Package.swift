@@ -83,6 +83,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PortcullisOAuth",
+            dependencies: [
+                "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PortcullisUI",
             dependencies: [
                 "PortcullisCore", "PortcullisStore", "PortcullisCrypto", "PortcullisEmail",

@@ -90,4 +90,9 @@ public struct AccessTokenClaims: Codable, Sendable, Hashable {
     public var scopes: [String] { scope?.split(separator: " ").map(String.init) ?? [] }
     /// Whether the token was issued to a client for itself rather than for a user.
     public var isClientToken: Bool { sub.hasSuffix("@clients") }
+    /// The store's user ID for user tokens: `sub` is the Auth0-style `connection|id`.
+    public var userID: String? {
+        guard !isClientToken, let bar = sub.firstIndex(of: "|") else { return nil }
+        return String(sub[sub.index(after: bar)...])
+    }
 }

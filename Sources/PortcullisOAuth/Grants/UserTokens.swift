@@ -1,0 +1,58 @@
+import Foundation
+import PortcullisConfig
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisStore
+
+/// Mints the token response for a user — shared by the authorization code and refresh grants,
+/// so both compute scopes, permissions and claims the same way.
+struct UserTokens {
+    var user: User
+    var client: ClientConfig
+    var scopes: [String]
+    var audience: String?
+    var organizationID: String?
+    var nonce: String?
+    var authTime: Date
+    var amr: [String]
+    var sessionDigest: String?
+    var grantID: String
+
+    /// Permissions come from the user's roles now (tenant-wide plus the organization's), so a
+    /// role change applies at the next refresh.
+    func response(in context: GrantContext, refreshToken: String?) async throws(OAuthError) -> TokenResponse {
+        let resourceServer = context.resourceServer(audience)
+        var permissions: [String]?
+        if let resourceServer, resourceServer.tokenDialect == .accessTokenAuthz {
+            let roles = try await context.store {
+                try await context.storage.effectiveRoles(tenantID: context.tenant.id, userID: user.id,
+                                                         organizationID: organizationID)
+            }
+            permissions = context.scopePolicy.permissions(roles: roles, resourceServer: resourceServer.identifier.value)
+        }
+        let hookClaims = try await context.hooks.postLogin(tenant: context.tenant.id, user: user,
+                                                           clientID: client.clientID.value, scopes: scopes)
+        let minter = context.minter
+        let access = try minter.accessToken(.init(
+            subject: user.externalID, client: client, resourceServer: resourceServer, scopes: scopes,
+            permissions: permissions, organizationID: organizationID, sessionDigest: sessionDigest,
+            grantID: grantID, authTime: authTime), extraClaims: hookClaims.accessToken, now: context.now)
+        var idToken: String?
+        if scopes.contains("openid") {
+            idToken = try minter.idToken(.init(
+                user: user, client: client, scopes: scopes, nonce: nonce, authTime: authTime, amr: amr,
+                sessionDigest: sessionDigest, organizationID: organizationID, accessToken: access.token),
+                extraClaims: hookClaims.idToken, now: context.now)
+        }
+        return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn, refreshToken: refreshToken,
+                             idToken: idToken, scope: scopes.joined(separator: " "))
+    }
+
+    /// A new refresh token of this grant: the plain token for the client and the record to store.
+    static func makeRefreshToken(from template: RefreshToken) -> (plain: String, record: RefreshToken) {
+        let plain = RandomToken.make()
+        var record = template
+        record.digest = SecretDigest(of: plain).hex
+        return (plain, record)
+    }
+}

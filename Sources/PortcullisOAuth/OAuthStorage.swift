@@ -1,0 +1,5 @@
+import PortcullisStore
+
+/// The store concerns the OAuth endpoints use.
+public typealias OAuthStorage = UserStore & SessionStore & AuthorizationCodeStore & RefreshTokenStore
+    & OrganizationStore & RoleAssignmentStore & RefreshTokenLookup
