@@ -3,8 +3,8 @@ import Logging
 import PortcullisStore
 import ServiceLifecycle
 
-/// Deletes expired sessions and email tokens now and then. Lookups already ignore them; this only
-/// keeps the tables from growing without bound.
+/// Deletes expired sessions, email tokens, authorization codes and refresh tokens now and then.
+/// Lookups already ignore them; this only keeps the tables from growing without bound.
 public struct StoreMaintenance: Service {
     let storage: any PortcullisStorage
     let interval: Duration
@@ -31,8 +31,13 @@ public struct StoreMaintenance: Service {
             let now = Date()
             let sessions = try await storage.deleteExpiredSessions(before: now)
             let tokens = try await storage.deleteExpiredEmailTokens(before: now)
-            if sessions + tokens > 0 {
-                logger.info("expired rows deleted", metadata: ["sessions": "\(sessions)", "email_tokens": "\(tokens)"])
+            let codes = try await storage.deleteExpiredAuthorizationCodes(before: now)
+            let refreshTokens = try await storage.deleteExpiredRefreshTokens(before: now)
+            if sessions + tokens + codes + refreshTokens > 0 {
+                logger.info("expired rows deleted", metadata: [
+                    "sessions": "\(sessions)", "email_tokens": "\(tokens)",
+                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)",
+                ])
             }
         } catch {
             logger.warning("deleting expired sessions and tokens failed; will retry", metadata: ["error": "\(error)"])

@@ -10,10 +10,14 @@ public protocol AuthorizationCodeStore: Sendable {
 
     /// Spends the code, as one atomic step: of any number of concurrent calls with the same digest,
     /// exactly one gets ``AuthorizationCodeRedemption/redeemed(_:)``; the others get
-    /// ``AuthorizationCodeRedemption/replayed(_:)``. An expired or unknown code is `.invalid`.
+    /// ``AuthorizationCodeRedemption/replayed(_:)``. An unknown code, an unused one past its expiry
+    /// (`now` equal to ``AuthorizationCode/expiresAt`` counts as expired) or one whose user is
+    /// blocked is `.invalid` and stays unused. A spent code stays `.replayed`, even past its expiry,
+    /// until ``deleteExpiredAuthorizationCodes(before:)`` removes it.
     func redeemAuthorizationCode(tenantID: String, digest: String, now: Date) async throws -> AuthorizationCodeRedemption
 
     /// Deletes, across all tenants, codes that expired at or before `before`, used or not.
+    /// Deleting a user deletes their codes too.
     @discardableResult
     func deleteExpiredAuthorizationCodes(before: Date) async throws -> Int
 }

@@ -12,10 +12,24 @@ public protocol RefreshTokenStore: Sendable {
     /// neither blocked nor deleted; otherwise `nil`. For introspection and non-rotating clients.
     func refreshToken(tenantID: String, digest: String, now: Date) async throws -> RefreshToken?
 
+    /// The token in whatever state it is (spent, revoked, expired, its user blocked), or `nil` if
+    /// the tenant has no token with this digest (never issued, or deleted by the sweep or with its
+    /// user). Lets the refresh grant tell a reuse, or a retry within its grace period, from a token
+    /// that was never valid; ``rotateRefreshToken(tenantID:digest:now:successor:)`` still decides
+    /// atomically.
+    func refreshTokenRecord(tenantID: String, digest: String) async throws -> RefreshToken?
+
     /// Spends the token and stores `successor`, in one transaction. Of concurrent calls with one
     /// digest at most one rotates; a spent token presented again revokes the family (`revokedAt`
-    /// = `now` on every token with its ``RefreshToken/familyID``) and answers `.reused`.
-    /// `successor` must have the same tenant, client, user and family.
+    /// = `now` on every token with its ``RefreshToken/familyID``) and answers `.reused`, even if
+    /// its user has since been blocked or it is past its expiry (until the sweep deletes it).
+    /// `successor` must have the same tenant, client, user and family. The family's hard end does
+    /// not move: the stored successor gets the spent token's ``RefreshToken/absoluteExpiresAt``,
+    /// and its ``RefreshToken/expiresAt`` is capped by it.
+    ///
+    /// - Throws: ``StoreError/invalidInput(_:)`` for a successor that breaks these rules or has a
+    ///   digest that is not 64 lowercase hex characters (nothing is spent then);
+    ///   ``StoreError/conflict(_:)`` if the successor's digest exists.
     func rotateRefreshToken(
         tenantID: String, digest: String, now: Date, successor: RefreshToken
     ) async throws -> RefreshTokenRotation
@@ -25,16 +39,29 @@ public protocol RefreshTokenStore: Sendable {
     @discardableResult
     func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date) async throws -> Int
 
-    /// Revokes every refresh token of the user at `at` (password reset, block, "log out everywhere").
+    /// Revokes every refresh token of the user at `at` (password reset, "log out everywhere"), and
+    /// their families. Blocking a user with ``UserStore/update(_:)`` does this too.
     @discardableResult
     func revokeRefreshTokens(tenantID: String, userID: String, at: Date) async throws -> Int
 
-    /// Whether any token of the family has been revoked (access tokens of a revoked grant fail
-    /// introspection).
+    /// Whether the family has been revoked (access tokens of a revoked grant fail introspection).
+    /// A revocation is remembered even for a grant that never had a refresh token (a replayed code
+    /// whose first exchange issued only an access token), and for
+    /// ``RefreshToken/familyRevocationRetention`` after the sweep deleted the family's tokens.
     func isRefreshTokenFamilyRevoked(tenantID: String, familyID: String) async throws -> Bool
 
     /// Deletes, across all tenants, tokens whose absolute lifetime ended, or that were revoked or
-    /// idle-expired, at or before `before`.
+    /// idle-expired, at or before `before`, and the records of families revoked at least
+    /// ``RefreshToken/familyRevocationRetention`` before `before`. Deleting a user deletes their
+    /// tokens too. - Returns: how many tokens were deleted.
     @discardableResult
     func deleteExpiredRefreshTokens(before: Date) async throws -> Int
+}
+
+extension RefreshToken {
+    /// How long a revoked family stays revoked for
+    /// ``RefreshTokenStore/isRefreshTokenFamilyRevoked(tenantID:familyID:)``: 30 days, the longest
+    /// access token lifetime the configuration allows (`resource_servers[].token_lifetime`), so
+    /// no access token of a revoked grant outlives the record of its revocation.
+    public static let familyRevocationRetention: TimeInterval = 30 * 86_400
 }

@@ -4,8 +4,8 @@ import Foundation
 public protocol RoleAssignmentStore: Sendable {
     /// Gives the role. Assigning it twice changes nothing.
     /// - Returns: whether the assignment is new.
-    /// - Throws: ``StoreError/invalidInput(_:)`` if the user is not in the tenant, or
-    ///   `organizationID` is set and the user is not a member of that organization.
+    /// - Throws: ``StoreError/invalidInput(_:)`` if the role name is empty, the user is not in the
+    ///   tenant, or `organizationID` is set and the user is not a member of that organization.
     @discardableResult
     func assignRole(tenantID: String, userID: String, role: String, organizationID: String?, at: Date) async throws -> Bool
 
@@ -13,7 +13,8 @@ public protocol RoleAssignmentStore: Sendable {
     @discardableResult
     func unassignRole(tenantID: String, userID: String, role: String, organizationID: String?) async throws -> Bool
 
-    /// All of the user's assignments, tenant-wide and in every organization, ordered by role name.
+    /// All of the user's assignments, tenant-wide and in every organization, ordered by role name,
+    /// then the tenant-wide one first, then by organization ID.
     func roleAssignments(tenantID: String, userID: String) async throws -> [RoleAssignment]
 }
 

@@ -150,6 +150,122 @@ public enum SQLiteMigrations {
             CREATE INDEX email_tokens_by_user ON email_tokens (tenant_id, user_id, purpose);
             CREATE INDEX email_tokens_by_expiry ON email_tokens (expires_at);
             """),
+        ("v6_oauth_grants", """
+            -- Authorization codes and refresh tokens. digest: SHA-256 (lowercase hex) of the code or
+            -- token, which is never stored. scopes_json and amr_json: JSON arrays of strings.
+            -- organization_id has no foreign key: a code or token keeps the organization it was
+            -- issued for, and the grants check membership when they use it. Times: UTC Unix ms.
+            CREATE TABLE authorization_codes (
+                digest                TEXT    NOT NULL PRIMARY KEY,
+                tenant_id             TEXT    NOT NULL,
+                client_id             TEXT    NOT NULL,
+                user_id               TEXT    NOT NULL,
+                redirect_uri          TEXT    NOT NULL,
+                scopes_json           TEXT    NOT NULL DEFAULT '[]',
+                audience              TEXT,
+                organization_id       TEXT,
+                nonce                 TEXT,
+                code_challenge        TEXT,
+                code_challenge_method TEXT,
+                session_digest        TEXT,
+                auth_time             INTEGER NOT NULL,
+                amr_json              TEXT    NOT NULL DEFAULT '[]',
+                grant_id              TEXT    NOT NULL,
+                created_at            INTEGER NOT NULL,
+                expires_at            INTEGER NOT NULL,
+                used_at               INTEGER,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            -- The cascade when a user is deleted, and the sweep of expired codes.
+            CREATE INDEX authorization_codes_by_user ON authorization_codes (tenant_id, user_id);
+            CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
+
+            -- family_id: the grant ID of the code the family descends from, shared by every rotation.
+            CREATE TABLE refresh_tokens (
+                digest              TEXT    NOT NULL PRIMARY KEY,
+                tenant_id           TEXT    NOT NULL,
+                client_id           TEXT    NOT NULL,
+                user_id             TEXT    NOT NULL,
+                family_id           TEXT    NOT NULL,
+                scopes_json         TEXT    NOT NULL DEFAULT '[]',
+                audience            TEXT,
+                organization_id     TEXT,
+                session_digest      TEXT,
+                auth_time           INTEGER NOT NULL,
+                amr_json            TEXT    NOT NULL DEFAULT '[]',
+                created_at          INTEGER NOT NULL,
+                expires_at          INTEGER NOT NULL,
+                absolute_expires_at INTEGER NOT NULL,
+                used_at             INTEGER,
+                revoked_at          INTEGER,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX refresh_tokens_by_family ON refresh_tokens (tenant_id, family_id);
+            CREATE INDEX refresh_tokens_by_user ON refresh_tokens (tenant_id, user_id);
+            CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (min(expires_at, absolute_expires_at));
+            CREATE INDEX refresh_tokens_by_revocation ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;
+
+            -- One row per revoked grant (token family). It outlives the family's token rows, which
+            -- the sweep deletes, so access tokens of the grant keep failing introspection until
+            -- they have expired; it also records revocations of grants that never had a refresh
+            -- token (a replayed code whose first exchange issued only an access token).
+            CREATE TABLE revoked_token_families (
+                tenant_id  TEXT    NOT NULL,
+                family_id  TEXT    NOT NULL,
+                revoked_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, family_id)
+            );
+            CREATE INDEX revoked_token_families_by_time ON revoked_token_families (revoked_at);
+            """),
+        ("v7_organizations", """
+            -- Organizations, their members and role assignments. Times: UTC Unix ms.
+            -- Organization names are ASCII (a-z, 0-9, - and _), so NOCASE, which folds ASCII only,
+            -- compares them case-insensitively; the unique index also orders listings by name.
+            CREATE TABLE organizations (
+                tenant_id     TEXT    NOT NULL,
+                id            TEXT    NOT NULL,
+                name          TEXT    NOT NULL COLLATE NOCASE,
+                display_name  TEXT,
+                metadata_json TEXT    NOT NULL DEFAULT '{}',
+                created_at    INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            );
+            CREATE UNIQUE INDEX organizations_unique_name ON organizations (tenant_id, name);
+
+            -- Deleting the organization or the user deletes the membership.
+            CREATE TABLE organization_members (
+                tenant_id       TEXT    NOT NULL,
+                organization_id TEXT    NOT NULL,
+                user_id         TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, organization_id, user_id),
+                FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX organization_members_by_user ON organization_members (tenant_id, user_id);
+
+            -- role: a role name from the tenant's configuration. organization_id is NULL for a
+            -- tenant-wide assignment. An organization-scoped assignment references the membership,
+            -- so removing the member, deleting the organization or deleting the user removes it;
+            -- SQLite does not check a foreign key with a NULL column, so tenant-wide rows are
+            -- bound to the user alone. NULLs are distinct in a unique index, hence two indexes.
+            CREATE TABLE role_assignments (
+                tenant_id       TEXT    NOT NULL,
+                user_id         TEXT    NOT NULL,
+                role            TEXT    NOT NULL,
+                organization_id TEXT,
+                created_at      INTEGER NOT NULL,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, organization_id, user_id)
+                    REFERENCES organization_members (tenant_id, organization_id, user_id) ON DELETE CASCADE
+            );
+            CREATE UNIQUE INDEX role_assignments_unique_tenant_wide
+                ON role_assignments (tenant_id, user_id, role) WHERE organization_id IS NULL;
+            -- Also the index the membership foreign key needs for its cascade.
+            CREATE UNIQUE INDEX role_assignments_unique_in_organization
+                ON role_assignments (tenant_id, organization_id, user_id, role) WHERE organization_id IS NOT NULL;
+            CREATE INDEX role_assignments_by_user ON role_assignments (tenant_id, user_id);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

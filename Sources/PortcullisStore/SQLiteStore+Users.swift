@@ -85,6 +85,7 @@ extension SQLiteStore: UserStore {
                     try db.execute(sql: """
                         UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
                         """, arguments: [values.updatedAt, user.tenantID, user.id])
+                    _ = try db.revokeRefreshTokens(tenantID: user.tenantID, userID: user.id, at: values.updatedAt)
                 }
                 return try User(row: updated)
             }
@@ -99,8 +100,9 @@ extension SQLiteStore: UserStore {
     }
 
     public func delete(tenantID: String, id: String) async throws -> Bool {
-        // Foreign keys with ON DELETE CASCADE remove the password, lockout state, sessions and
-        // email tokens in the same transaction.
+        // Foreign keys with ON DELETE CASCADE remove the password, lockout state, sessions, email
+        // tokens, authorization codes, refresh tokens, memberships and role assignments in the
+        // same transaction.
         try await write("delete user") { db in
             try db.execute(sql: "DELETE FROM users WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
             return db.changesCount > 0

@@ -25,17 +25,18 @@ public protocol UserStore: Sendable {
     /// and `lastLoginAt` and `loginCount` belong to ``recordLogin(tenantID:id:at:)``, so a login
     /// during an admin's edit is neither lost nor a conflict.
     ///
-    /// Blocking a user (`blocked` true) also revokes all their sessions, at `updatedAt`, in the
-    /// same transaction: unblocking them later must not bring back sessions that may have been
-    /// the reason for the block.
+    /// Blocking a user (`blocked` true) also revokes all their sessions and refresh tokens, at
+    /// `updatedAt`, in the same transaction: unblocking them later must not bring back sessions or
+    /// grants that may have been the reason for the block.
     ///
     /// - Returns: the stored user, with ``User/version`` incremented; `nil` if there is no such user.
     /// - Throws: ``StoreError/conflict(_:)`` if the stored version is not `user.version` (read it
     ///   again and retry) or if the new email or username belongs to another user.
     func update(_ user: User) async throws -> User?
 
-    /// Deletes the user and everything that belongs to them: password, lockout state, sessions and
-    /// email tokens.
+    /// Deletes the user and everything that belongs to them: password, lockout state, sessions,
+    /// email tokens, authorization codes, refresh tokens, organization memberships and role
+    /// assignments.
     ///
     /// - Returns: whether a user was deleted.
     @discardableResult

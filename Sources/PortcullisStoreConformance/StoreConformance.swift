@@ -33,6 +33,7 @@ public struct StoreConformance: Sendable {
     /// Every case, grouped by concern. A new concern appends its list here.
     public static let cases: [Case] = healthCases + signingKeyCases + auditEventCases
         + userCases + userChangeCases + credentialCases + loginAttemptCases + sessionCases + emailTokenCases
+        + authorizationCodeCases + refreshTokenCases + organizationCases + roleAssignmentCases
 
     private let makeStore: MakeStore
 
