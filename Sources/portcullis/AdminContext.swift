@@ -28,12 +28,18 @@ struct AdminContext {
         }
     }
 
-    /// The tenant and its database connection (the named one, or the first).
-    func connection(tenant id: String, named name: String?) throws -> (Tenant, ConnectionConfig) {
+    /// The tenant with this id; an unknown one is an error naming the known ones.
+    func tenant(_ id: String) throws -> Tenant {
         guard let tenant = snapshot.tenantsByID[id] else {
             printError("error: no tenant \"\(id)\" (known: \(snapshot.tenants.map(\.id).joined(separator: ", ")))")
             throw ExitCode(1)
         }
+        return tenant
+    }
+
+    /// The tenant and its database connection (the named one, or the first).
+    func connection(tenant id: String, named name: String?) throws -> (Tenant, ConnectionConfig) {
+        let tenant = try self.tenant(id)
         let databases = tenant.config.connections.filter { $0.type == .database }
         guard let connection = name.map({ wanted in databases.first { $0.name.value == wanted } }) ?? databases.first else {
             printError("error: tenant \(id) has no database connection\(name.map { " named \"\($0)\"" } ?? "")")

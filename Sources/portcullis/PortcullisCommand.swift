@@ -6,7 +6,12 @@ struct PortcullisCommand: AsyncParsableCommand {
         commandName: "portcullis",
         abstract: "Portcullis: a declarative, config-driven identity provider.",
         version: PortcullisVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, ConfigCommand.self, BackupCommand.self, UsersCommand.self, VersionCommand.self]
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, ConfigCommand.self, BackupCommand.self, UsersCommand.self,
+            RolesCommand.self,
+            OrgsCommand.self,
+            VersionCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,43 @@
+import ArgumentParser
+import PortcullisConfig
+import PortcullisStore
+
+/// Lookups the roles and orgs commands share, each failing with one clear line and exit code 1.
+extension AdminContext {
+    /// The user with `email` on the tenant's database connection (the named one, or the first).
+    func user(tenant id: String, email: String, connection name: String?) async throws -> User {
+        let (tenant, connection) = try self.connection(tenant: id, named: name)
+        guard let user = try await storage.user(tenantID: tenant.id, connection: connection.name.value, email: email) else {
+            printError("error: no user with email \(email) in \(tenant.id)/\(connection.name)")
+            throw ExitCode(1)
+        }
+        return user
+    }
+
+    /// The organization named `nameOrID` (any case), or with that ID.
+    func organization(tenant id: String, _ nameOrID: String) async throws -> Organization {
+        let tenant = try self.tenant(id)
+        if let organization = try await storage.organization(tenantID: tenant.id, name: nameOrID) {
+            return organization
+        }
+        if let organization = try await storage.organization(tenantID: tenant.id, id: nameOrID) {
+            return organization
+        }
+        let known = try await storage.organizations(tenantID: tenant.id).map(\.name)
+        printError("error: no organization \"\(nameOrID)\" in tenant \(tenant.id) ("
+            + (known.isEmpty ? "it has none yet; create one with `portcullis orgs create`"
+                             : "known: \(known.joined(separator: ", "))") + ")")
+        throw ExitCode(1)
+    }
+
+    /// Refuses a role the tenant's configuration does not define, naming the ones it does.
+    func requireRole(_ role: String, in tenant: Tenant) throws {
+        let defined = tenant.config.roles.map(\.name.value)
+        guard defined.contains(role) else {
+            printError("error: no role \"\(role)\" in tenant \(tenant.id) ("
+                + (defined.isEmpty ? "it defines none; add them under `roles:` in its configuration file"
+                                   : "roles: \(defined.joined(separator: ", "))") + ")")
+            throw ExitCode(1)
+        }
+    }
+}
