@@ -103,7 +103,7 @@ let package = Package(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
-                "PortcullisEmail",
+                "PortcullisEmail", "PortcullisOAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,6 +156,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PortcullisOAuthTests",
+            dependencies: ["PortcullisOAuth", "PortcullisConfig", "PortcullisCore", "PortcullisCrypto",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PortcullisUITests",
             dependencies: ["PortcullisUI", "PortcullisCore", "PortcullisStore", "PortcullisCrypto"],
             swiftSettings: swiftSettings
@@ -171,7 +177,8 @@ let package = Package(
             name: "PortcullisHTTPTests",
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore",
-                "PortcullisUI", "PortcullisEmail",
+                "PortcullisUI", "PortcullisEmail", "PortcullisOAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

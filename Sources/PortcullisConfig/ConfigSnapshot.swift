@@ -55,6 +55,8 @@ public final class Tenant: Sendable {
     public let clients: [String: Client]
     /// The OpenID Provider metadata document, serialized once.
     public let discoveryDocument: Data
+    /// Checks access tokens this tenant issued (userinfo, introspection, forward-auth Bearer).
+    public let accessTokenVerifier: AccessTokenVerifier
 
     public var id: String { config.id.value }
     /// The issuer's path (`/acme`), or empty when the issuer is a bare host.
@@ -68,6 +70,7 @@ public final class Tenant: Sendable {
         self.jwks = JWKSet(signingKeys)
         self.clients = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.discoveryDocument = DiscoveryDocument.make(config: config, issuer: issuer, signingKeys: signingKeys)
+        self.accessTokenVerifier = AccessTokenVerifier(issuer: issuer.text, keys: signingKeys)
     }
 }
 

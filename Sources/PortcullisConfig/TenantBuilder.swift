@@ -52,14 +52,19 @@ struct TenantBuilder: Sendable {
                     "a tenant needs a signing key; generated keys are only allowed with server.development_mode: true"))
             } else {
                 warnings.append(ConfigIssue(at: config.source["signing_keys"],
-                    "no signing keys: development mode uses a generated ES256 key stored in the database. Never do this in production."))
+                    "no signing keys: development mode uses generated ES256 and RS256 keys stored in the database. Never do this in production."))
                 if let keyProvider {
-                    do {
-                        let pem = try await keyProvider.generatedKeyPEM(tenantID: config.id.value, algorithm: .es256)
-                        keys.append(try keyCache.key(kid: "\(config.id.value)-generated-es256", algorithm: .es256, pem: pem))
-                    } catch {
-                        issues.append(ConfigIssue(at: config.source["signing_keys"],
-                                                  "could not load or store a generated signing key: \(error)"))
+                    // ES256 signs by default; the RS256 key exists because OpenID Connect relying
+                    // parties may insist on RS256 ID tokens (Discovery §3 requires it be supported).
+                    for algorithm in [SigningKeyConfig.Algorithm.es256, .rs256] {
+                        do {
+                            let pem = try await keyProvider.generatedKeyPEM(tenantID: config.id.value, algorithm: algorithm)
+                            keys.append(try keyCache.key(kid: "\(config.id.value)-generated-\(algorithm.rawValue.lowercased())",
+                                                         algorithm: algorithm, pem: pem))
+                        } catch {
+                            issues.append(ConfigIssue(at: config.source["signing_keys"],
+                                                      "could not load or store a generated signing key: \(error)"))
+                        }
                     }
                 }
             }

@@ -37,7 +37,18 @@ public struct SecretDigest: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    /// Lowercase hex, the form stores key records by. Built by table lookup: this runs for every
+    /// refresh token, code and session lookup, where `String(format:)` per byte would show.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }
 
 /// Random identifiers and tokens from the system's CSPRNG.

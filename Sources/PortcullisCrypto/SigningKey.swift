@@ -94,9 +94,7 @@ public struct SigningKey: Sendable {
         switch algorithm {
         case .es256: return ES256PrivateKey().pemRepresentation
         case .eddsa: return try EdDSA.PrivateKey(curve: .ed25519).pemRepresentation
-        case .rs256:
-            // Generated RSA keys are rarely wanted in development; ES256 is the default for generated keys.
-            throw KeyParseError.wrongType(expected: "ES256 or EdDSA for generated keys")
+        case .rs256: return try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
         }
     }
 }

@@ -19,7 +19,9 @@ enum HostedPages {
         }
         router.get("/u/login") { request, context in
             let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
-            return await page.page(.login, values: loginValues(page, username: "", returnTo: request.uri.queryParameters.get("rd")))
+            // login_hint comes from an authorization request (OIDC Core §3.1.2.1): prefill, never trust.
+            let hint = request.uri.queryParameters.get("login_hint").map { String($0.prefix(320)) } ?? ""
+            return await page.page(.login, values: loginValues(page, username: hint, returnTo: request.uri.queryParameters.get("rd")))
         }
         router.get("/u/signup") { request, context in
             let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import PortcullisConfig
+import PortcullisOAuth
 import PortcullisUI
 
 /// Routes below a tenant's issuer. Paths here are relative to the issuer: `/.well-known/jwks.json`
@@ -12,7 +13,10 @@ enum TenantEndpoints {
 
     static func router(ui: UIServices?) -> Router<PortcullisRequestContext> {
         let router = Router(context: PortcullisRequestContext.self)
-        if let ui { HostedPages.register(on: router, ui: ui) }
+        if let ui {
+            HostedPages.register(on: router, ui: ui)
+            OAuthEndpoints(ui: ui, storage: ui.storage).register(on: router)
+        }
         router.get("/.well-known/openid-configuration") { _, context in
             let tenant = try context.requireTenant()
             return JSONResponse.data(tenant.discoveryDocument, headers: [

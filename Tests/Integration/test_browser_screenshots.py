@@ -126,3 +126,33 @@ def test_csrf_error_page(site, driver):
     assert status_of_current_page(driver) == 403
     assert lead_text(driver) == CSRF_EN
     screenshot(driver, "error-csrf-en")
+
+
+def test_consent_pages(portcullis_bin, site, driver, driver_de):
+    """A third-party client (acme-partner) asks for consent after the login; Allow continues the
+    authorization and the browser lands on the client's callback with a code."""
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    email = "casey.consent@example.com"
+    create_user(portcullis_bin, site, email, name="Casey Consent")
+    callback = "http://127.0.0.1:8081/callback"
+    query = urlencode({
+        "response_type": "code", "client_id": "acme-partner", "redirect_uri": callback,
+        "scope": "openid profile email", "state": "consent-state",
+    })
+    for browser_driver, name, title in [(driver, "consent-en", "Authorize access"), (driver_de, "consent-de", "Zugriff erlauben")]:
+        open_page(browser_driver, site, f"/acme/authorize?{query}")
+        fill(browser_driver, "username", email)
+        fill(browser_driver, "password", TEST_PASSWORD)
+        submit(browser_driver)
+        WebDriverWait(browser_driver, 15).until(lambda d: heading(d) == title)
+        assert "Partner Reports" in lead_text(browser_driver)
+        screenshot(browser_driver, name)
+
+    driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+    WebDriverWait(driver, 15).until(lambda d: d.current_url.startswith(callback))
+    answer = parse_qs(urlparse(driver.current_url).query)
+    assert answer["state"] == ["consent-state"]
+    assert answer["code"][0]

@@ -20,13 +20,14 @@ struct GeneratedKeyTests {
         let first = await server.loader.load(generation: 1, keyProvider: provider)
         let firstKey = try #require(first.snapshot?.tenantsByID["globex"]?.activeKey)
         #expect(firstKey.algorithm == .es256)
-        #expect(first.warnings.contains { $0.message.contains("development mode uses a generated ES256 key") })
+        #expect(first.warnings.contains { $0.message.contains("development mode uses generated ES256 and RS256 keys") })
 
         // A new process: a new store handle on the same file, a new key cache.
         let reopened = try SQLiteStore.open(path: server.directory.appendingPathComponent("db/portcullis.sqlite").path)
         let second = await server.loader.load(generation: 1, keyProvider: StoreKeyProvider(storage: reopened))
         let secondKey = try #require(second.snapshot?.tenantsByID["globex"]?.activeKey)
         #expect(secondKey.publicJWK == firstKey.publicJWK)
-        #expect(try await reopened.generatedKeys(tenantID: "globex").count == 1)
+        #expect(try await reopened.generatedKeys(tenantID: "globex").count == 2)
+        #expect(second.snapshot?.tenantsByID["globex"]?.signingKeys.map(\.algorithm) == [.es256, .rs256])
     }
 }

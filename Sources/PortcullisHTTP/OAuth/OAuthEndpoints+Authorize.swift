@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PortcullisConfig
+import PortcullisCore
+import PortcullisCrypto
+import PortcullisOAuth
+import PortcullisStore
+import PortcullisUI
+
+/// `GET|POST {issuer}/authorize` and the consent form's `POST {issuer}/authorize/consent`.
+extension OAuthEndpoints {
+    func registerAuthorize(on router: Router<PortcullisRequestContext>) {
+        router.get("/authorize") { request, context in try await authorize(request, context) }
+        router.post("/authorize") { request, context in try await authorize(request, context) }
+        router.post("/authorize/consent") { request, context in try await consent(request, context) }
+    }
+
+    func authorize(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        guard let parameters = await OAuthHTTP.parameters(request) else {
+            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            return await errorPage(page, reason: "the request body is too large or not a form", status: .badRequest)
+        }
+        return try await authorize(parameters, request: request, context: context, consentGiven: false)
+    }
+
+    private func authorize(_ parameters: OAuthParameters, request: Request, context: PortcullisRequestContext,
+                           consentGiven: Bool) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let page = HostedPageRequest(tenant: tenant, request: request, ui: ui, uiLocales: parameters["ui_locales"])
+        let authorization: AuthorizationRequest
+        switch AuthorizationRequest.parse(parameters, tenant: tenant) {
+        case .failure(.untrusted(let failure)):
+            context.logger.notice("authorization request refused: \(failure.message)")
+            return await errorPage(page, reason: failure.message, status: .badRequest)
+        case .failure(.redirect(let failure)):
+            context.logger.notice("authorization request refused: \(failure.error.description)")
+            return respond(.error(failure.error, redirectURI: failure.redirectURI, state: failure.state,
+                                  mode: failure.responseMode, issuer: tenant.issuer.text), page: page)
+        case .success(let parsed):
+            authorization = parsed
+        }
+        let now = Date()
+        let (session, user) = try await currentSession(page, now: now)
+        let outcome: AuthorizationOutcome
+        do {
+            outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now)
+                .decide(authorization, session: session, user: user, consentGiven: consentGiven)
+        } catch {
+            context.logger.error("authorization failed: store unavailable: \(error)")
+            return respond(.error(.unavailable, redirectURI: authorization.redirectURI, state: authorization.state,
+                                  mode: authorization.responseMode, issuer: tenant.issuer.text), page: page)
+        }
+        switch outcome {
+        case .login(let reauthenticate):
+            var query = parameters.values
+            if reauthenticate { query[AuthorizationRequest.marker] = String(Int(now.timeIntervalSince1970)) }
+            let returnTo = tenant.issuer.text + "/authorize?" + Self.encode(query)
+            var login = ["rd": returnTo]
+            if let hint = authorization.loginHint { login["login_hint"] = hint }
+            if let locales = authorization.uiLocales { login["ui_locales"] = locales }
+            return page.redirect(to: page.url("login") + "?" + Self.encode(login))
+        case .consent(let scopes):
+            let described = scopes.map { scope -> [String: Any] in
+                let description = authorization.audience?.scopes.first { $0.value == scope }?.description
+                return ["value": scope, "description": description ?? ""]
+            }
+            return await page.page(.consent, values: [
+                "action": tenant.pathPrefix + "/authorize/consent",
+                "transaction": Self.encode(parameters.values),
+                "consent": ["lead": page.text("consent_lead", ["client": authorization.client.config.name]),
+                            "scopes": described],
+            ])
+        case .respond(let response):
+            if let session, response.parameters.contains(where: { $0.0 == "code" }) {
+                let idle = now.addingTimeInterval(TimeInterval(tenant.config.session.idleTimeout.components.seconds))
+                _ = try? await storage.touch(tenantID: tenant.id, digest: session.digest, now: now, idleExpiresAt: idle)
+            }
+            return respond(response, page: page)
+        }
+    }
+
+    /// The consent form: approve → the authorization continues; deny → `access_denied`.
+    func consent(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+        let form: [String: String]
+        switch await page.checkedForm(context) {
+        case .success(let fields): form = fields
+        case .failure(let refusal): return refusal.response
+        }
+        let parameters = OAuthParameters(formEncoded: form["state"] ?? "")
+        guard form["decision"] == "allow" else {
+            if case .success(let authorization) = AuthorizationRequest.parse(parameters, tenant: tenant) {
+                return respond(.error(OAuthError(.accessDenied, "the user denied access"),
+                                      redirectURI: authorization.redirectURI, state: authorization.state,
+                                      mode: authorization.responseMode, issuer: tenant.issuer.text), page: page)
+            }
+            return await errorPage(page, reason: "the request is no longer valid", status: .badRequest)
+        }
+        return try await authorize(parameters, request: request, context: context, consentGiven: true)
+    }
+
+    /// The browser's session and its user, if the session cookie names a usable session.
+    func currentSession(_ page: HostedPageRequest, now: Date) async throws -> (Session?, User?) {
+        guard let token = page.cookies[page.tenant.config.session.cookieName], !token.isEmpty,
+              token.utf8.count <= 128 else { return (nil, nil) }
+        let tenantID = page.tenant.id
+        guard let session = try await storage.session(tenantID: tenantID, digest: SecretDigest(of: token).hex, now: now)
+        else { return (nil, nil) }
+        let user = try await storage.user(tenantID: tenantID, id: session.userID)
+        return (session, user)
+    }
+
+    func errorPage(_ page: HostedPageRequest, reason: String, status: HTTPResponse.Status) async -> Response {
+        await page.page(.error, values: ["message": page.text("error_authorize", ["reason": reason])], status: status)
+    }
+
+    /// Sends the answer to the client: a redirect with a query, or an auto-submitted form.
+    func respond(_ response: AuthorizationResponse, page: HostedPageRequest) -> Response {
+        switch response.mode {
+        case .query:
+            let separator = response.redirectURI.contains("?") ? "&" : "?"
+            let location = response.redirectURI + separator + Self.encode(response.parameters)
+            return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+        case .formPost:
+            return FormPostResponse.make(response)
+        }
+    }
+
+    static func encode(_ values: [String: String]) -> String {
+        encode(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// Form-safe percent-encoding: everything but RFC 3986 unreserved characters.
+    static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
