@@ -157,6 +157,31 @@ struct LoginFlowTests {
         }
     }
 
+    /// The lockout message must not tell which emails have accounts: an unknown email locks after
+    /// the same number of failures, with the same message.
+    @Test func unknownEmailsLockLikeRealAccounts() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        _ = try await createUser(server)
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            _ = try await get(client, &browser, "/acme/u/login")
+            var answers: [String: [String?]] = [:]
+            for email in ["alice@example.com", "Nobody@Example.com"] {
+                for attempt in 0..<6 {
+                    // The unknown address is typed in varying case: it is one identifier all the same.
+                    let typed = attempt.isMultiple(of: 2) ? email : email.lowercased()
+                    let response = try await post(client, &browser, "/acme/u/login",
+                                                  [("username", typed), ("password", "not-the-password")])
+                    #expect(response.status == .unauthorized)
+                    answers[email, default: []].append(alertText(String(buffer: response.body)))
+                }
+            }
+            #expect(answers["alice@example.com"] == answers["Nobody@Example.com"])
+            #expect(answers["Nobody@Example.com"]?.last??.contains("locked") == true)
+        }
+    }
+
     @Test func signupCreatesAUserAndEnforcesThePolicy() async throws {
         let server = try await TestServer()
         defer { server.remove() }

@@ -25,13 +25,16 @@ public struct LoginService: Sendable {
     let attempts: any LoginAttemptStore
     let sessions: any SessionStore
     let hashing: PasswordHashingPool
+    let unknownAccounts: UnknownAccountLockout
 
-    public init(storage: any PortcullisStorage, hashing: PasswordHashingPool) {
+    public init(storage: any PortcullisStorage, hashing: PasswordHashingPool,
+                unknownAccounts: UnknownAccountLockout = UnknownAccountLockout()) {
         users = storage
         credentials = storage
         attempts = storage
         sessions = storage
         self.hashing = hashing
+        self.unknownAccounts = unknownAccounts
     }
 
     public func login(tenant: TenantConfig, connection: ConnectionConfig, identifier: String, password: String,
@@ -43,6 +46,12 @@ public struct LoginService: Sendable {
               let credential = try await credentials.password(tenantID: tenantID, userID: user.id)
         else {
             do { try await hashing.verifyDummy(password, parameters: parameters) } catch { return .busy }
+            guard !identifier.isEmpty else { return .invalidCredentials }
+            // An unknown account fails exactly as a real one would, lockout included.
+            let key = tenantID + "|" + connection.name.value + "|" + User.normalizedLoginName(identifier)
+            if let until = unknownAccounts.lockedUntil(key, now: now) { return .locked(until: until) }
+            _ = unknownAccounts.recordFailure(key, now: now, maxFailures: connection.lockout.maxFailures,
+                                              lockFor: Double(connection.lockout.duration.wholeSeconds))
             return .invalidCredentials
         }
         let lock = try await attempts.lockState(tenantID: tenantID, userID: user.id)
