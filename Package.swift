@@ -91,6 +91,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PortcullisForwardAuth",
+            dependencies: ["PortcullisCore", "PortcullisStore", "PortcullisCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PortcullisUI",
             dependencies: [
                 "PortcullisCore", "PortcullisStore", "PortcullisCrypto", "PortcullisEmail",
@@ -103,7 +108,7 @@ let package = Package(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
-                "PortcullisEmail", "PortcullisOAuth",
+                "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +122,7 @@ let package = Package(
             name: "portcullis",
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore", "PortcullisUI",
-                "PortcullisEmail",
+                "PortcullisEmail", "PortcullisForwardAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,10 +179,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PortcullisForwardAuthTests",
+            dependencies: ["PortcullisForwardAuth", "PortcullisConfig", "PortcullisCore", "PortcullisStore",
+                           "PortcullisCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PortcullisHTTPTests",
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore",
-                "PortcullisUI", "PortcullisEmail", "PortcullisOAuth",
+                "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -85,3 +85,21 @@ bench_wrk() { # bench_wrk OUT URL [extra wrk args...]
 bench_field() { # bench_field "RESULT ..." KEY
   tr ' ' '\n' <<<"$1" | awk -F= -v key="$2" '$1 == key { print $2 }'
 }
+
+# Sets bin_dir to where PRODUCT... are: BIN_DIR if given, else a build of each (release unless
+# CONFIGURATION says otherwise; SKIP_BUILD=1 reuses the last one). One product per swift build:
+# given several --product options, SwiftPM builds only the last.
+bench_binaries() { # bench_binaries PRODUCT...
+  local product configuration=${CONFIGURATION:-release}
+  if [[ -n ${BIN_DIR:-} ]]; then
+    bin_dir=$BIN_DIR
+  else
+    if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+      for product in "$@"; do swift build -c "$configuration" --product "$product"; done
+    fi
+    bin_dir=$(swift build -c "$configuration" --show-bin-path | tail -n 1)
+  fi
+  for product in "$@"; do
+    [[ -x $bin_dir/$product ]] || bench_die "$product missing in $bin_dir (run without SKIP_BUILD=1)"
+  done
+}

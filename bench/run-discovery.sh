@@ -18,24 +18,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 
-# Numbers are only meaningful from release builds; CONFIGURATION=debug is for checking the script.
-configuration=${CONFIGURATION:-release}
-
 bench_require wrk
 bench_require curl
 
-if [[ -n ${BIN_DIR:-} ]]; then
-  bin_dir=$BIN_DIR
-else
-  if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-    # One product per invocation: SwiftPM builds only the last of several --product options.
-    swift build -c "$configuration" --product portcullis
-    swift build -c "$configuration" --product portcullis-bench-hello
-  fi
-  bin_dir=$(swift build -c "$configuration" --show-bin-path | tail -n 1)
-fi
-[[ -x $bin_dir/portcullis && -x $bin_dir/portcullis-bench-hello ]] ||
-  bench_die "release binaries missing in $bin_dir (run without SKIP_BUILD=1)"
+bench_binaries portcullis portcullis-bench-hello
 
 out="bench/out/discovery-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"

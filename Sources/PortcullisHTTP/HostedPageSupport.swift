@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import PortcullisConfig
 import PortcullisCrypto
+import PortcullisForwardAuth
 import PortcullisStore
 import PortcullisUI
 import Logging
@@ -17,9 +18,14 @@ public struct UIServices: Sendable {
     public let login: LoginService
     /// Account emails; nil when `email.transport` is disabled.
     public let mail: AccountMail?
+    /// The forward-auth resolver's session cache, shared so that ending a session here takes
+    /// effect on the very next resolve.
+    public let sessionCache: SessionCache
 
     public init(renderer: PageRenderer, storage: any PortcullisStorage, hashing: PasswordHashingPool,
-                mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter()) {
+                mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter(),
+                sessionCache: SessionCache = SessionCache()) {
+        self.sessionCache = sessionCache
         self.renderer = renderer
         self.storage = storage
         self.hashing = hashing
@@ -27,6 +33,9 @@ public struct UIServices: Sendable {
         self.rateLimiter = rateLimiter
         self.login = LoginService(storage: storage, hashing: hashing)
     }
+
+    /// Every session ending goes through here (logout, password reset), never to the store directly.
+    public var sessions: SessionRevocation { SessionRevocation(sessions: storage, cache: sessionCache) }
 }
 
 /// Shared steps of every hosted page: locale, CSRF cookie, frame, security headers.

@@ -76,7 +76,7 @@ extension HostedPages {
             }
             let settings = tenant.config.session
             if let token = page.cookies[settings.cookieName], !token.isEmpty {
-                _ = try await ui.storage.revokeSession(tenantID: tenant.id, digest: SecretDigest(of: token).hex, at: Date())
+                try await ui.sessions.revoke(tenantID: tenant.id, token: token)
             }
             let cleared = page.sessionCookie(value: "", maxAge: 0)
             if let returnTo = ReturnURLPolicy.accept(form["rd"], tenant: tenant.config) {

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import PortcullisConfig
 import PortcullisCrypto
+import PortcullisForwardAuth
 import PortcullisStore
 import PortcullisUI
 
@@ -17,11 +18,14 @@ public struct PortcullisResponder: HTTPResponder {
     let configStore: ConfigStore
     let operational: OperationalEndpoints
     let tenantResponder: RouterResponder<PortcullisRequestContext>
+    let resolver: ResolverEndpoint
 
     public init(configStore: ConfigStore, storage: any PortcullisStorage, ui: UIServices?) {
         self.configStore = configStore
         self.operational = OperationalEndpoints(storage: storage)
         self.tenantResponder = TenantEndpoints.router(ui: ui).buildResponder()
+        // The hosted pages revoke sessions through the same cache the resolver reads.
+        self.resolver = ResolverEndpoint(storage: storage, cache: ui?.sessionCache ?? SessionCache())
     }
 
     public func respond(to request: Request, context: PortcullisRequestContext) async throws -> Response {
@@ -66,6 +70,12 @@ public struct PortcullisResponder: HTTPResponder {
         }
         context.tenant = tenant
         context.logger[metadataKey: "tenant"] = .string(tenant.id)
+        if ResolverEndpoint.handles(relativePath) {
+            // The hottest path: answered here, without rebuilding the request for the tenant router.
+            route = "{issuer}/_resolver"
+            return await resolver.respond(to: request, relativePath: relativePath, tenant: tenant, snapshot: snapshot,
+                                          context: context)
+        }
         var head = request.head
         var relative = String(relativePath)
         if let query = request.uri.query { relative += "?" + query }

@@ -10,6 +10,7 @@ struct PortcullisCommand: AsyncParsableCommand {
             ServeCommand.self, CheckConfigCommand.self, ConfigCommand.self, BackupCommand.self, UsersCommand.self,
             RolesCommand.self,
             OrgsCommand.self,
+            AccessCommand.self,
             VersionCommand.self,
         ]
     )

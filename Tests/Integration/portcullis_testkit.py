@@ -61,6 +61,34 @@ def assert_no_crash(result: CommandResult) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Processes
+
+
+def stop_process(proc: subprocess.Popen | None, first_signal: int = signal.SIGTERM,
+                 timeout: float = STOP_TIMEOUT) -> None:
+    """Stops a child whatever state it is in: `first_signal`, then SIGKILL after `timeout`."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.kill(proc.pid, first_signal)
+        proc.wait(timeout=timeout)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        try:
+            os.kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=timeout)
+
+
+def file_tail(path: Path, lines: int) -> str:
+    """The last `lines` lines of a log file, or "" if it does not exist yet."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return ""
+
+
+# --------------------------------------------------------------------------------------------
 # Config copies
 
 
@@ -221,16 +249,7 @@ class Server:
 
     def stop(self) -> None:
         """Stops the process whatever state it is in: SIGTERM, then SIGKILL after a grace period."""
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.kill(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.kill(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=STOP_TIMEOUT)
+        stop_process(self.proc)
         self.session.close()
         if getattr(self, "_log", None):
             self._log.close()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +20,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Iterator
 
-from portcullis_testkit import edit_yaml, free_port
+from portcullis_testkit import edit_yaml, file_tail, free_port, stop_process
 
 SINK_STARTUP_TIMEOUT = 15.0
 # Delivery is queued in the background (see docs/email.md): a message arrives a moment after the
@@ -108,24 +106,12 @@ class SMTPSink:
         raise AssertionError(f"aiosmtpd not listening after {SINK_STARTUP_TIMEOUT}s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.kill(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.kill(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)
         if getattr(self, "_log", None):
             self._log.close()
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return ""
+        return file_tail(self.log_path, lines)
 
     # -- messages --
 

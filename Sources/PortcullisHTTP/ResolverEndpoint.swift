@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortcullisConfig
+import PortcullisCore
+import PortcullisForwardAuth
+import PortcullisStore
+
+/// `{issuer}/_resolver/…`: the forward-auth resolver nginx `auth_request` (and Traefik, Caddy)
+/// ask before every request to a protected application. Any method and any path below
+/// `/_resolver/` is accepted, for proxies that append the original URI or keep its method;
+/// `/_resolver/redirect` answers 302 to the login page instead of 401, for proxies that pass the
+/// resolver's answer on to the browser.
+///
+/// The thin HTTP step: headers in, ``ForwardAuthResolver`` decides, ``ResolverResponse`` renders.
+struct ResolverEndpoint: Sendable {
+    static let pathPrefix = "/_resolver"
+
+    let resolver: ForwardAuthResolver
+    let tenants: ResolverTenants
+
+    init(storage: any PortcullisStorage, cache: SessionCache) {
+        let roles: RoleLookup
+        if let assignments = storage as? any RoleAssignmentStore {
+            roles = { tenantID, userID, organizationID in
+                try await assignments.effectiveRoles(tenantID: tenantID, userID: userID, organizationID: organizationID)
+            }
+        } else {
+            roles = { _, _, _ in [] }
+        }
+        resolver = ForwardAuthResolver(sessions: SessionIdentitySource(sessions: storage, users: storage, roles: roles,
+                                                                       cache: cache))
+        tenants = ResolverTenants()
+    }
+
+    static func handles(_ relativePath: Substring) -> Bool {
+        relativePath.hasPrefix(pathPrefix + "/") || relativePath == pathPrefix
+    }
+
+    func respond(to request: Request, relativePath: Substring, tenant: Tenant, snapshot: ConfigSnapshot,
+                 context: PortcullisRequestContext) async -> Response {
+        let prepared = tenants.tenant(tenant, in: snapshot)
+        let headers = request.headers
+        let original: OriginalRequest
+        switch OriginalRequest.from(
+            originalURL: headers[.xOriginalURL], forwardedProto: headers[.xForwardedProto],
+            forwardedHost: headers[.xForwardedHost], forwardedURI: headers[.xForwardedURI],
+            originalMethod: headers[.xOriginalMethod], forwardedMethod: headers[.xForwardedMethod],
+            fallbackMethod: request.method.rawValue)
+        {
+        case .success(let parsed):
+            original = parsed
+        case .failure(.missingHeaders):
+            return ResolverResponse.problem(.badRequest, "send X-Original-URL, or X-Forwarded-Proto, -Host and -Uri")
+        case .failure(.invalid(let what)):
+            return ResolverResponse.problem(.badRequest, "unusable original request: \(what)")
+        case .failure(.undecodablePath):
+            return ResolverResponse.problem(.forbidden, "the original path cannot be decoded")
+        }
+        let client = prepared.context.policy.usesNetworks
+            ? context.clientAddress(for: request).flatMap(IPNetwork.parseAddress) : nil
+        let input = ForwardAuthResolver.Input(
+            request: original, client: client,
+            sessionToken: CredentialHeaders.cookie(named: prepared.cookieName, in: headers[.cookie]),
+            bearerToken: CredentialHeaders.bearerToken(in: headers[.authorization]))
+        let outcome: ForwardAuthResolver.Outcome
+        do {
+            outcome = try await resolver.resolve(input, tenant: prepared.context)
+        } catch {
+            context.logger.error("resolver could not read the store", metadata: ["error": "\(error)"])
+            return ResolverResponse.problem(.serviceUnavailable, "the session store is unavailable")
+        }
+        let redirect = relativePath == Self.pathPrefix + "/redirect"
+        return ResolverResponse.render(outcome, original: original, tenant: prepared, redirect: redirect)
+    }
+}
+
+extension HTTPField.Name {
+    static let xOriginalURL = HTTPField.Name("X-Original-URL")!
+    static let xOriginalMethod = HTTPField.Name("X-Original-Method")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    static let xForwardedURI = HTTPField.Name("X-Forwarded-Uri")!
+    static let xForwardedMethod = HTTPField.Name("X-Forwarded-Method")!
+}

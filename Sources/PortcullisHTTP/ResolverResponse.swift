@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PortcullisForwardAuth
+
+/// The resolver's decisions on the wire. Bodies are empty: proxies only read status and headers,
+/// and nginx asks with HEAD-like subrequests. Nothing here may be cached by a proxy.
+enum ResolverResponse {
+    /// Longest original URL carried in `rd`; the login page refuses longer return URLs anyway, and
+    /// a short `Login-Url` keeps the answer within proxies' header buffers.
+    static let maximumReturnURL = 2048
+
+    static func render(_ outcome: ForwardAuthResolver.Outcome, original: OriginalRequest, tenant: ResolverTenant,
+                       redirect: Bool) -> Response {
+        var headers = HTTPFields()
+        headers.reserveCapacity(12)
+        headers[.cacheControl] = "no-store"
+        headers[tenant.name(.rule)] = outcome.rule?.name ?? "default"
+        switch outcome.decision {
+        case .allow(let identity):
+            add(identity, to: &headers, tenant: tenant)
+            return Response(status: .ok, headers: headers)
+        case .bypass:
+            return Response(status: .ok, headers: headers)
+        case .informational(let identity):
+            headers[tenant.name(.sessionValid)] = identity == nil ? "false" : "true"
+            if let identity { add(identity, to: &headers, tenant: tenant) }
+            return Response(status: .ok, headers: headers)
+        case .forbidden:
+            return Response(status: .forbidden, headers: headers)
+        case .unauthenticated:
+            let login = loginURL(tenant: tenant, returnTo: original.url)
+            if redirect {
+                headers[.location] = login
+                return Response(status: .found, headers: headers)
+            }
+            headers[tenant.name(.loginURL)] = login
+            return Response(status: .unauthorized, headers: headers)
+        }
+    }
+
+    static func loginURL(tenant: ResolverTenant, returnTo: String) -> String {
+        guard returnTo.utf8.count <= maximumReturnURL,
+              let encoded = returnTo.addingPercentEncoding(withAllowedCharacters: unreserved)
+        else { return tenant.loginPage }
+        return tenant.loginPage + "?rd=" + encoded
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func add(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields, tenant: ResolverTenant) {
+        for (header, value) in IdentityHeader.values(for: identity) {
+            headers.append(HTTPField(name: tenant.name(header), value: value))
+        }
+    }
+
+    /// A refusal the proxy's operator should see: a short plain-text reason.
+    static func problem(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}

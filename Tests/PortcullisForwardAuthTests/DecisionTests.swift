@@ -1,0 +1,104 @@
+import Foundation
+import PortcullisCore
+import PortcullisForwardAuth
+import Testing
+
+@Suite("Access decisions")
+struct DecisionTests {
+    static let alice = ForwardAuthIdentity(userID: "database|usr_alice", email: "alice@example.com", roles: ["viewer"],
+                                           amr: ["pwd"])
+
+    func decide(_ rule: AccessRule?, _ identity: ForwardAuthIdentity?, default policy: AccessRule.Policy = .deny)
+        -> ResolverDecision
+    {
+        AccessDecision.decide(rule: rule, defaultPolicy: policy, identity: identity)
+    }
+
+    @Test func bypassAndDenyIgnoreTheIdentity() {
+        #expect(decide(AccessRule(name: "b", policy: .bypass), nil) == .bypass)
+        #expect(decide(AccessRule(name: "b", policy: .bypass), Self.alice) == .bypass)
+        #expect(decide(AccessRule(name: "d", policy: .deny), nil) == .forbidden)
+        #expect(decide(AccessRule(name: "d", policy: .deny), Self.alice) == .forbidden)
+    }
+
+    @Test func authenticated() {
+        let rule = AccessRule(name: "a", policy: .authenticated)
+        #expect(decide(rule, nil) == .unauthenticated)
+        #expect(decide(rule, Self.alice) == .allow(Self.alice))
+    }
+
+    @Test func twoFactorNeedsASecondFactorInAMR() {
+        let rule = AccessRule(name: "2fa", policy: .twoFactor)
+        #expect(decide(rule, nil) == .unauthenticated)
+        #expect(decide(rule, Self.alice) == .forbidden)
+        var strong = Self.alice
+        strong.amr = ["pwd", "otp"]
+        #expect(decide(rule, strong) == .allow(strong))
+    }
+
+    @Test func rolesAnyOfAndAllOf() {
+        let anyOf = AccessRule(name: "r", policy: .roles, anyOfRoles: ["admin", "viewer"])
+        let allOf = AccessRule(name: "r", policy: .roles, allOfRoles: ["admin", "viewer"])
+        let both = AccessRule(name: "r", policy: .roles, anyOfRoles: ["viewer"], allOfRoles: ["auditor"])
+        #expect(decide(anyOf, nil) == .unauthenticated)
+        #expect(decide(anyOf, Self.alice) == .allow(Self.alice))
+        #expect(decide(allOf, Self.alice) == .forbidden)
+        var admin = Self.alice
+        admin.roles = ["admin", "viewer"]
+        #expect(decide(allOf, admin) == .allow(admin))
+        #expect(decide(both, admin) == .forbidden)
+        admin.roles.append("auditor")
+        #expect(decide(both, admin) == .allow(admin))
+    }
+
+    @Test func organizationMustMatch() {
+        let rule = AccessRule(name: "o", policy: .authenticated, organization: "org_acme")
+        #expect(decide(rule, Self.alice) == .forbidden, "sessions carry no organization")
+        var member = Self.alice
+        member.organizationID = "org_acme"
+        #expect(decide(rule, member) == .allow(member))
+        member.organizationID = "org_other"
+        #expect(decide(rule, member) == .forbidden)
+        #expect(decide(rule, nil) == .unauthenticated)
+    }
+
+    @Test func informationalModeAlwaysAnswers() {
+        let rule = AccessRule(name: "i", policy: .roles, anyOfRoles: ["admin"], mode: .informational)
+        #expect(decide(rule, nil) == .informational(nil))
+        #expect(decide(rule, Self.alice) == .informational(Self.alice))
+    }
+
+    @Test func defaultPolicyWhenNoRuleMatches() {
+        #expect(decide(nil, Self.alice, default: .deny) == .forbidden)
+        #expect(decide(nil, nil, default: .authenticated) == .unauthenticated)
+        #expect(decide(nil, Self.alice, default: .authenticated) == .allow(Self.alice))
+        #expect(decide(nil, nil, default: .bypass) == .bypass)
+    }
+
+    @Test func exampleConfigRules() async throws {
+        let policy = TenantAccessPolicy(try await RuleFixture.acme())
+        func rule(_ url: String) throws -> String? { policy.rule(for: try RuleFixture.request(url), client: nil)?.name }
+        #expect(try rule("http://app.acme.test/public/about") == "public-pages")
+        #expect(try rule("http://app.acme.test/public/../admin/users") == "admin-area")
+        #expect(try rule("http://APP.acme.test:8000/admin/") == "admin-area")
+        #expect(try rule("http://app.acme.test/") == "everything-else")
+        #expect(try rule("http://other.acme.test/") == nil)
+        #expect(policy.defaultPolicy == .deny)
+    }
+
+    @Test func identityHeaders() {
+        var identity = Self.alice
+        identity.name = "Alice\r\nX-Injected: 1"
+        identity.authenticatedAt = Date(timeIntervalSince1970: 1_700_000_000)
+        let fields = Dictionary(uniqueKeysWithValues: IdentityHeader.values(for: identity)
+            .map { ("X-Auth-" + $0.header.suffix, $0.value) })
+        #expect(fields["X-Auth-User-Id"] == "database|usr_alice")
+        #expect(fields["X-Auth-Email"] == "alice@example.com")
+        #expect(fields["X-Auth-Email-Verified"] == "false")
+        #expect(fields["X-Auth-Name"] == "AliceX-Injected: 1")
+        #expect(fields["X-Auth-Roles"] == "viewer")
+        #expect(fields["X-Auth-Session-Amr"] == "pwd")
+        #expect(fields["X-Auth-Authenticated-At"] == "1700000000")
+        #expect(fields["X-Auth-Org-Id"] == nil)
+    }
+}

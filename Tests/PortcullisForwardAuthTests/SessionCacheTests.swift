@@ -1,0 +1,115 @@
+import Foundation
+import PortcullisCrypto
+import PortcullisForwardAuth
+import PortcullisStore
+import Synchronization
+import Testing
+
+@Suite("Session cache and identity source")
+struct SessionCacheTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func entry(tenant: String = "acme", user: String = "usr_1", at now: Date = start, ttl: TimeInterval = 30)
+        -> SessionCache.Entry
+    {
+        SessionCache.Entry(tenantID: tenant, userID: user, identity: ForwardAuthIdentity(userID: "database|" + user),
+                           idleExpiresAt: now.addingTimeInterval(3600), absoluteExpiresAt: now.addingTimeInterval(7200),
+                           freshUntil: now.addingTimeInterval(ttl), touchedAt: now)
+    }
+
+    @Test func entriesExpireAndStayInTheirTenant() {
+        let cache = SessionCache(ttl: 30)
+        let key = SecretDigest(of: "token")
+        cache.store(key, entry(), ifGeneration: cache.generation)
+        #expect(cache.lookup(key, tenantID: "acme", now: Self.start, idleTimeout: 3600) != nil)
+        #expect(cache.lookup(key, tenantID: "globex", now: Self.start, idleTimeout: 3600) == nil)
+        #expect(cache.lookup(key, tenantID: "acme", now: Self.start.addingTimeInterval(31), idleTimeout: 3600) == nil)
+    }
+
+    @Test func invalidationWinsOverAnEarlierRead() {
+        let cache = SessionCache()
+        let key = SecretDigest(of: "token")
+        let before = cache.generation
+        cache.invalidate(key)  // a logout between the store read and the cache write
+        cache.store(key, entry(), ifGeneration: before)
+        #expect(cache.lookup(key, tenantID: "acme", now: Self.start, idleTimeout: 3600) == nil)
+    }
+
+    @Test func invalidateEverySessionOfAUser() {
+        let cache = SessionCache()
+        for (token, user) in [("a", "usr_1"), ("b", "usr_1"), ("c", "usr_2")] {
+            cache.store(SecretDigest(of: token), entry(user: user), ifGeneration: cache.generation)
+        }
+        cache.invalidate(tenantID: "acme", userID: "usr_1")
+        #expect(cache.count == 1)
+        #expect(cache.lookup(SecretDigest(of: "c"), tenantID: "acme", now: Self.start, idleTimeout: 3600) != nil)
+    }
+
+    @Test func touchIsThrottled() {
+        let cache = SessionCache(ttl: 300, touchInterval: 60)
+        let key = SecretDigest(of: "token")
+        cache.store(key, entry(ttl: 300), ifGeneration: cache.generation)
+        #expect(cache.lookup(key, tenantID: "acme", now: Self.start.addingTimeInterval(10), idleTimeout: 3600)?.touch == nil)
+        let due = cache.lookup(key, tenantID: "acme", now: Self.start.addingTimeInterval(61), idleTimeout: 3600)
+        #expect(due?.touch == Self.start.addingTimeInterval(61 + 3600))
+        #expect(cache.lookup(key, tenantID: "acme", now: Self.start.addingTimeInterval(62), idleTimeout: 3600)?.touch == nil)
+    }
+
+    @Test func capacityIsBounded() {
+        let cache = SessionCache(capacity: 10)
+        for index in 0..<25 {
+            cache.store(SecretDigest(of: "t\(index)"), entry(at: Date()), ifGeneration: cache.generation)
+        }
+        #expect(cache.count <= 10)
+    }
+
+    /// A store holding one user of tenant acme with one fresh password session; returns its token.
+    static func storeWithSession(name: String? = nil) async throws -> (SQLiteStore, User, String) {
+        let store = try SQLiteStore.inMemory()
+        let now = Date()
+        let user = User(tenantID: "acme", connection: "database", email: "alice@example.com", name: name, createdAt: now)
+        try await store.create(user)
+        let token = RandomToken.make()
+        try await store.createSession(Session(digest: SecretDigest(of: token).hex, tenantID: "acme", userID: user.id,
+                                              createdAt: now, amr: ["pwd"], idleExpiresAt: now.addingTimeInterval(600),
+                                              absoluteExpiresAt: now.addingTimeInterval(3600)))
+        return (store, user, token)
+    }
+
+    @Test func identityFromTheStoreThenFromTheCache() async throws {
+        let (store, user, token) = try await Self.storeWithSession(name: "Alice")
+        let lookups = Counter()
+        let cache = SessionCache()
+        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in
+            lookups.increment()
+            return ["admin"]
+        }, cache: cache)
+        let identity = try #require(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600))
+        #expect(identity.userID == user.externalID)
+        #expect(identity.roles == ["admin"])
+        #expect(identity.amr == ["pwd"])
+        _ = try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600)
+        #expect(lookups.value == 1, "the second resolve is answered from the cache")
+        #expect(try await source.identity(token: Substring(token), tenantID: "globex", idleTimeout: 600) == nil)
+        #expect(try await source.identity(token: "not a token!", tenantID: "acme", idleTimeout: 600) == nil)
+
+        try await SessionRevocation(sessions: store, cache: cache).revoke(tenantID: "acme", token: token)
+        #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil,
+                "logout takes effect on the very next resolve")
+    }
+
+    @Test func revokeAllEndsCachedSessions() async throws {
+        let (store, user, token) = try await Self.storeWithSession()
+        let cache = SessionCache()
+        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in [] }, cache: cache)
+        #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
+        #expect(try await SessionRevocation(sessions: store, cache: cache).revokeAll(tenantID: "acme", userID: user.id) == 1)
+        #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil)
+    }
+}
+
+final class Counter: Sendable {
+    private let storage = Mutex(0)
+    func increment() { storage.withLock { $0 += 1 } }
+    var value: Int { storage.withLock { $0 } }
+}

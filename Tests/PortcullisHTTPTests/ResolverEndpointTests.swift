@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PortcullisCrypto
+import PortcullisStore
+import Testing
+
+/// The resolver through the real application: hosted-page login, then resolves as nginx sends them.
+@Suite("Forward-auth resolver endpoint")
+struct ResolverEndpointTests {
+    let flows = LoginFlowTests()
+
+    func resolve(_ client: some TestClientProtocol, _ url: String?, cookie: String? = nil, method: HTTPRequest.Method = .get,
+                 path: String = "/acme/_resolver/resolve", extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        if let url { headers[HTTPField.Name("X-Original-URL")!] = url }
+        if let cookie { headers[.cookie] = "other=1; portcullis_session=\(cookie)" }
+        return try await client.execute(uri: path, method: method, headers: headers)
+    }
+
+    func header(_ response: TestResponse, _ name: String) -> String? {
+        response.headers[HTTPField.Name(name)!]
+    }
+
+    @Test func anonymousRequests() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            let bypass = try await resolve(client, "http://app.acme.test/public/about")
+            #expect(bypass.status == .ok)
+            #expect(header(bypass, "X-Portcullis-User-Id") == nil)
+            #expect(header(bypass, "X-Portcullis-Rule") == "public-pages")
+            #expect(bypass.headers[.cacheControl] == "no-store")
+
+            let page = try await resolve(client, "http://app.acme.test:8000/dash?x=1&y=2")
+            #expect(page.status == .unauthorized)
+            #expect(header(page, "X-Portcullis-Login-Url")
+                == "http://localhost/acme/u/login?rd=http%3A%2F%2Fapp.acme.test%3A8000%2Fdash%3Fx%3D1%26y%3D2")
+
+            let redirect = try await resolve(client, "http://app.acme.test/dash", path: "/acme/_resolver/redirect")
+            #expect(redirect.status == .found)
+            #expect(redirect.headers[.location] == "http://localhost/acme/u/login?rd=http%3A%2F%2Fapp.acme.test%2Fdash")
+
+            #expect(try await resolve(client, "http://elsewhere.test/").status == .forbidden, "default policy deny")
+            #expect(try await resolve(client, "http://app.acme.test/", method: .head).status == .unauthorized)
+            #expect(try await resolve(client, "http://app.acme.test/public/x", path: "/acme/_resolver").status == .ok)
+        }
+    }
+
+    @Test func forwardedHeadersAndBadInput() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            let forwarded = try await resolve(client, nil, method: .post, extra: [
+                HTTPField.Name("X-Forwarded-Proto")!: "https", HTTPField.Name("X-Forwarded-Host")!: "app.acme.test",
+                HTTPField.Name("X-Forwarded-Uri")!: "/public/form",
+            ])
+            #expect(forwarded.status == .ok)
+            #expect(try await resolve(client, nil).status == .badRequest, "no forwarding headers")
+            #expect(try await resolve(client, "garbage").status == .badRequest)
+            #expect(try await resolve(client, "http://app.acme.test/" + String(repeating: "a", count: 20_000)).status
+                == .badRequest)
+            let long = try await resolve(client, "http://app.acme.test/" + String(repeating: "a", count: 3000))
+            #expect(long.status == .unauthorized)
+            #expect(header(long, "X-Portcullis-Login-Url") == "http://localhost/acme/u/login", "too long to return to")
+            #expect(try await resolve(client, "http://app.acme.test/%ff").status == .forbidden)
+            #expect(try await resolve(client, "http://app.acme.test/", cookie: "garbage;;==").status == .unauthorized)
+            #expect(try await resolve(client, "http://app.acme.test/", cookie: RandomToken.make()).status == .unauthorized)
+            let huge = try await resolve(client, "http://app.acme.test/",
+                                         cookie: String(repeating: "x", count: 10_000))
+            #expect(huge.status == .unauthorized)
+            #expect(try await resolve(client, "http://app.acme.test/", extra: [.authorization: "Bearer not-a-jwt"]).status
+                == .unauthorized)
+        }
+    }
+
+    @Test func sessionLifecycle() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        let user = try await flows.createUser(server)
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            _ = try await flows.get(client, &browser, "/acme/u/login")
+            let login = try await flows.post(client, &browser, "/acme/u/login", [
+                ("username", "alice@example.com"), ("password", LoginFlowTests.password),
+                ("state", "http://app.acme.test/dash"),
+            ])
+            #expect(login.status == .seeOther)
+            #expect(login.headers[.location] == "http://app.acme.test/dash", "rd honoured for a protected host")
+            let token = try #require(browser.cookies["portcullis_session"])
+
+            let allowed = try await resolve(client, "http://app.acme.test/dash", cookie: token)
+            #expect(allowed.status == .ok)
+            #expect(header(allowed, "X-Portcullis-User-Id") == user.externalID)
+            #expect(header(allowed, "X-Portcullis-Email") == "alice@example.com")
+            #expect(header(allowed, "X-Portcullis-Email-Verified") == "false")
+            #expect(header(allowed, "X-Portcullis-Roles") == "")
+            #expect(header(allowed, "X-Portcullis-Session-Amr") == "pwd")
+            #expect(header(allowed, "X-Portcullis-Authenticated-At") != nil)
+            #expect(header(allowed, "X-Portcullis-Rule") == "everything-else")
+
+            let admin = try await resolve(client, "http://app.acme.test/admin/users", cookie: token)
+            #expect(admin.status == .forbidden, "no admin role")
+            #expect(try await resolve(client, "http://app.acme.test/%61dmin/users", cookie: token).status == .forbidden)
+
+            _ = try await flows.get(client, &browser, "/acme/u/logout")
+            #expect(try await flows.post(client, &browser, "/acme/u/logout", []).status == .ok)
+            #expect(try await resolve(client, "http://app.acme.test/dash", cookie: token).status == .unauthorized,
+                    "logout takes effect on the very next resolve")
+        }
+    }
+
+    @Test func returnURLsOnlyToProtectedHosts() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        _ = try await flows.createUser(server)
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            _ = try await flows.get(client, &browser, "/acme/u/login")
+            let login = try await flows.post(client, &browser, "/acme/u/login", [
+                ("username", "alice@example.com"), ("password", LoginFlowTests.password),
+                ("state", "https://evil.test/steal"),
+            ])
+            #expect(login.status == .ok, "an unknown host is not a redirect target")
+            #expect(login.headers[.location] == nil)
+        }
+    }
+}
