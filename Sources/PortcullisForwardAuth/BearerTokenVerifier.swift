@@ -1,15 +1,50 @@
 import Foundation
+import PortcullisCrypto
+import PortcullisStore
 
-/// Verifies a Bearer access token for the resolver and maps it to an identity; `nil` when the
-/// token is not valid for this tenant or names no user (a machine-to-machine token).
+/// Turns an `Authorization: Bearer` access token of one tenant into an identity: signature by
+/// one of the tenant's keys, `typ: at+jwt`, issuer and expiry (``AccessTokenVerifier``), then the
+/// user (who must still exist and not be blocked) and their roles in the token's organization.
+/// Machine-to-machine tokens (`sub` = `<client_id>@clients`) name no user and give no identity.
+///
+/// Verified tokens are kept in the resolver's ``SessionCache`` until the cache's TTL or the
+/// token's expiry, whichever is first, so a client repeating its token costs neither a signature
+/// check nor a query; revoking the user's sessions drops them too.
 public struct BearerTokenVerifier: Sendable {
-    let verify: @Sendable (Substring, Date) async throws -> ForwardAuthIdentity?
+    let accessTokens: AccessTokenVerifier
+    let tenantID: String
+    let users: any UserStore
+    let roles: RoleLookup
+    let cache: SessionCache
 
-    public init(_ verify: @escaping @Sendable (Substring, Date) async throws -> ForwardAuthIdentity?) {
-        self.verify = verify
+    public init(accessTokens: AccessTokenVerifier, tenantID: String, users: any UserStore, roles: @escaping RoleLookup,
+                cache: SessionCache) {
+        self.accessTokens = accessTokens
+        self.tenantID = tenantID
+        self.users = users
+        self.roles = roles
+        self.cache = cache
     }
 
     public func identity(token: Substring, now: Date) async throws -> ForwardAuthIdentity? {
-        try await verify(token, now)
+        let key = SecretDigest(of: String(token))
+        // Access tokens have no idle timeout; the entry's own expiry is the token's.
+        if let hit = cache.lookup(key, tenantID: tenantID, now: now, idleTimeout: .infinity) {
+            return hit.entry.identity
+        }
+        let generation = cache.generation
+        guard case .success(let claims) = accessTokens.verify(token, now: now), let userID = claims.userID,
+              let user = try await users.user(tenantID: tenantID, id: userID), !user.blocked
+        else { return nil }
+        let identity = ForwardAuthIdentity(
+            userID: user.externalID, email: user.email, emailVerified: user.emailVerified, name: user.name,
+            roles: try await roles(tenantID, user.id, claims.orgID), organizationID: claims.orgID, amr: [],
+            authenticatedAt: claims.authTime.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        let expiry = Date(timeIntervalSince1970: TimeInterval(claims.exp))
+        cache.store(key, SessionCache.Entry(
+            tenantID: tenantID, userID: user.id, identity: identity, idleExpiresAt: expiry, absoluteExpiresAt: expiry,
+            freshUntil: min(expiry, now.addingTimeInterval(cache.ttl)), touchedAt: .distantFuture),
+            ifGeneration: generation)
+        return identity
     }
 }

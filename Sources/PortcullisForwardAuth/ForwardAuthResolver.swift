@@ -31,8 +31,7 @@ public struct ForwardAuthResolver: Sendable {
         public let tenantID: String
         public let policy: TenantAccessPolicy
         public let idleTimeout: TimeInterval
-        /// Verifies a Bearer access token issued by this tenant; `nil` when the tenant cannot
-        /// verify tokens (no signing keys).
+        /// Verifies Bearer access tokens issued by this tenant; `nil`: Bearer tokens give no identity.
         public let bearer: BearerTokenVerifier?
 
         public init(tenantID: String, policy: TenantAccessPolicy, idleTimeout: TimeInterval,

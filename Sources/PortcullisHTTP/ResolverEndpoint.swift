@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PortcullisConfig
 import PortcullisCore
+import PortcullisCrypto
 import PortcullisForwardAuth
 import PortcullisStore
 
@@ -30,7 +31,10 @@ struct ResolverEndpoint: Sendable {
         }
         resolver = ForwardAuthResolver(sessions: SessionIdentitySource(sessions: storage, users: storage, roles: roles,
                                                                        cache: cache))
-        tenants = ResolverTenants()
+        tenants = ResolverTenants { tenant in
+            BearerTokenVerifier(accessTokens: AccessTokenVerifier(issuer: tenant.issuer.text, keys: tenant.signingKeys),
+                                tenantID: tenant.id, users: storage, roles: roles, cache: cache)
+        }
     }
 
     static func handles(_ relativePath: Substring) -> Bool {

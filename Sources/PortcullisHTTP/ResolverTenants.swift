@@ -40,7 +40,8 @@ final class ResolverTenants: Sendable {
     private let state = Mutex(State())
     private let bearer: @Sendable (Tenant) -> BearerTokenVerifier?
 
-    init(bearer: @escaping @Sendable (Tenant) -> BearerTokenVerifier? = { _ in nil }) {
+    /// - Parameter bearer: the tenant's access-token verifier, built with its keys of this snapshot.
+    init(bearer: @escaping @Sendable (Tenant) -> BearerTokenVerifier?) {
         self.bearer = bearer
     }
 

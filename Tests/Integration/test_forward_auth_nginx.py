@@ -11,20 +11,24 @@ for the issuer is handed to app.acme.test by hand, as `session.cookie_domain` wo
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 import sqlite3
 import subprocess
+import time
+import uuid
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+import yaml
 
 from forward_auth_stack import NGINX_TEMPLATE, EchoApp, Nginx, nginx_config
-from portcullis_testkit import REPO_ROOT, Server, free_port, page_server, write_atomically
+from portcullis_testkit import EXAMPLE_SECRETS, REPO_ROOT, Server, free_port, page_server, write_atomically
 
 SESSION_COOKIE = "portcullis_session"
 PASSWORD = "forward auth password 1"
@@ -244,3 +248,40 @@ def test_resolver_called_directly_without_forwarding_headers(stack):
         "X-Forwarded-Method": "GET"})
     assert traefik.status_code == 302
     assert "rd=http%3A%2F%2Fapp.acme.test%2Fdash" in traefik.headers["Location"]
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def access_token(stack: Stack, tmp_path: Path, sub: str, *, lifetime: int = 600, issuer: str | None = None) -> str:
+    """An RFC 9068 access token signed with acme's active RS256 key from the example secrets, by
+    `openssl` rather than by Portcullis, so the resolver is checked against an independent signer."""
+    secrets = yaml.safe_load(EXAMPLE_SECRETS.read_text())["secrets"]
+    key = tmp_path / "acme-rs256.pem"
+    key.write_text(next(entry["data"] for entry in secrets if entry["key"] == "acme-signing-rs256"))
+    now = int(time.time())
+    header = {"alg": "RS256", "typ": "at+jwt", "kid": "acme-rs256-2026"}
+    claims = {"iss": issuer or stack.server.url("/acme"), "sub": sub, "aud": "https://api.acme.test",
+              "exp": now + lifetime, "iat": now, "jti": uuid.uuid4().hex, "client_id": "acme-web"}
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
+    signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(key), "-binary"],
+                               input=signing_input.encode(), capture_output=True, check=True).stdout
+    return f"{signing_input}.{b64url(signature)}"
+
+
+def test_bearer_tokens(stack, tmp_path):
+    user_id = stack.create_user("nginx-frank@example.com")
+    token = access_token(stack, tmp_path, user_id)
+    echo = echoed(stack.get("/api/orders", headers={"Authorization": f"Bearer {token}"}))
+    assert identity_headers(echo)["x-portcullis-user-id"] == user_id
+    assert identity_headers(echo)["x-portcullis-email"] == "nginx-frank@example.com"
+    assert echo["headers"]["authorization"] == f"Bearer {token}", "the application still gets its token"
+    assert stack.get("/admin/", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+
+    for refused in (access_token(stack, tmp_path, "acme-worker@clients"),        # machine-to-machine: no user
+                    access_token(stack, tmp_path, user_id, lifetime=-10),        # expired
+                    access_token(stack, tmp_path, user_id, issuer="http://evil.test/acme"),
+                    token[:-4] + "AAAA", "not-a-jwt"):
+        response = stack.get("/api/orders", headers={"Authorization": f"Bearer {refused}"})
+        assert response.status_code == 302, (refused[:40], response.status_code)
