@@ -21,13 +21,8 @@ struct ResolverEndpoint: Sendable {
     let tenants: ResolverTenants
 
     init(storage: any PortcullisStorage, cache: SessionCache) {
-        let roles: RoleLookup
-        if let assignments = storage as? any RoleAssignmentStore {
-            roles = { tenantID, userID, organizationID in
-                try await assignments.effectiveRoles(tenantID: tenantID, userID: userID, organizationID: organizationID)
-            }
-        } else {
-            roles = { _, _, _ in [] }
+        let roles: RoleLookup = { tenantID, userID, organizationID in
+            try await storage.effectiveRoles(tenantID: tenantID, userID: userID, organizationID: organizationID)
         }
         resolver = ForwardAuthResolver(sessions: SessionIdentitySource(sessions: storage, users: storage, roles: roles,
                                                                        cache: cache))

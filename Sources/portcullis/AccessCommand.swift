@@ -27,7 +27,7 @@ struct AccessCommand: AsyncParsableCommand {
         var expect: String?
 
         func validate() throws {
-            guard (user == nil) != anonymous else { throw ValidationError("give exactly one of --user ID and --anonymous") }
+            guard (user != nil) != anonymous else { throw ValidationError("give exactly one of --user ID and --anonymous") }
         }
 
         func run() async throws {
@@ -52,7 +52,7 @@ struct AccessCommand: AsyncParsableCommand {
             print("request:  \(request.method) \(request.scheme)://\(request.host)\(request.path)")
             if let rule, let config = tenantConfig.accessRules.first(where: { $0.name.value == rule.name }) {
                 let at = config.source.object
-                print("rule:     \(rule.name) (\(at.file):\(at.line)) policy \(describe(config))")
+                print("rule:     \(rule.name) (\(relative(at.file)):\(at.line)) policy \(describe(config))")
             } else {
                 print("rule:     none matched; forward_auth.default_policy \(policy.defaultPolicy.rawValue)")
             }
@@ -89,12 +89,19 @@ struct AccessCommand: AsyncParsableCommand {
                 printError("error: no user \(user) in tenant \(tenantConfig.id)")
                 throw ExitCode(1)
             }
-            var roles: [String] = []
-            if let assignments = admin.storage as Any as? any RoleAssignmentStore {
-                roles = try await assignments.effectiveRoles(tenantID: record.tenantID, userID: record.id, organizationID: nil)
-            }
+            let roles = try await admin.storage.effectiveRoles(tenantID: record.tenantID, userID: record.id,
+                                                               organizationID: nil)
             return ForwardAuthIdentity(userID: record.externalID, email: record.email, emailVerified: record.emailVerified,
                                        name: record.name, roles: roles, amr: ["pwd"])
+        }
+
+        /// `tenants/acme.yaml` rather than the whole path, as check-config reports files.
+        private func relative(_ file: String) -> String {
+            let directories = [options.config, URL(fileURLWithPath: options.config).standardizedFileURL.path]
+            for directory in directories.map({ $0.hasSuffix("/") ? $0 : $0 + "/" }) where file.hasPrefix(directory) {
+                return String(file.dropFirst(directory.count))
+            }
+            return file
         }
 
         private func describe(_ config: AccessRuleConfig) -> String {

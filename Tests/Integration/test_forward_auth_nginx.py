@@ -80,6 +80,12 @@ class Stack:
         token, _ = self.login(email, first.headers["Location"])
         return token
 
+    def access_check(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(self.portcullis_bin), "access", "check", "--config", str(self.server.config_dir),
+             "--secrets", str(self.server.secrets), "--database", str(self.server.database), "--tenant", "acme", *args],
+            capture_output=True, text=True, timeout=60)
+
     def logout(self, token: str) -> None:
         session = requests.Session()
         session.cookies.set(SESSION_COOKIE, token)
@@ -170,6 +176,37 @@ def test_admin_area_is_forbidden_without_the_role(stack):
     assert "this page is not for you" in response.text
     assert stack.get("/admin/users").status_code == 302, "anonymous: log in first"
     assert stack.get("/%61dmin/users", cookie=token).status_code == 403, "encoded paths are matched decoded"
+
+
+def test_admin_area_with_the_admin_role(stack):
+    email = "nginx-admin@example.com"
+    user_id = stack.create_user(email)
+    # What `portcullis roles assign` will write; assigned before the first request, so no cache is stale.
+    with sqlite3.connect(stack.server.database) as db:
+        db.execute("INSERT INTO role_assignments (tenant_id, user_id, role, organization_id, created_at) "
+                   "VALUES ('acme', ?, 'admin', NULL, 0)", (user_id.split("|")[-1],))
+    token, _ = stack.login(email, stack.get("/admin/users").headers["Location"])
+    echo = echoed(stack.get("/admin/users", cookie=token))
+    assert identity_headers(echo)["x-portcullis-roles"] == "admin"
+    check = stack.access_check("--url", f"http://{APP_HOST}/admin/users", "--user", user_id, "--expect", "allow")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "rule:     admin-area (tenants/acme.yaml:" in check.stdout
+    assert "subject:  " + user_id + " (roles: admin)" in check.stdout
+
+
+def test_access_check_explains_the_example_rules(stack):
+    cases = [("/public/about", "bypass", "public-pages"), ("/admin/x", "login", "admin-area"),
+             ("/dash", "login", "everything-else")]
+    for path, decision, rule in cases:
+        result = stack.access_check("--url", f"https://{APP_HOST}{path}", "--anonymous", "--expect", decision)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"rule:     {rule} " in result.stdout
+    other = stack.access_check("--url", "https://other.acme.test/", "--anonymous")
+    assert "none matched; forward_auth.default_policy deny" in other.stdout
+    assert "decision: forbidden (403)" in other.stdout
+    mismatch = stack.access_check("--url", f"https://{APP_HOST}/dash", "--anonymous", "--expect", "allow")
+    assert mismatch.returncode == 3, mismatch.stdout + mismatch.stderr
+    assert stack.access_check("--url", f"https://{APP_HOST}/dash").returncode == 64, "--user or --anonymous"
 
 
 def test_head_and_post(stack):

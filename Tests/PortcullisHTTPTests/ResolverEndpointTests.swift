@@ -111,6 +111,25 @@ struct ResolverEndpointTests {
         }
     }
 
+    @Test func adminRoleFromTheStore() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        let user = try await flows.createUser(server)
+        _ = try await server.storage.assignRole(tenantID: "acme", userID: user.id, role: "admin", organizationID: nil,
+                                                at: Date())
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            _ = try await flows.get(client, &browser, "/acme/u/login")
+            _ = try await flows.post(client, &browser, "/acme/u/login", [
+                ("username", "alice@example.com"), ("password", LoginFlowTests.password),
+            ])
+            let token = try #require(browser.cookies["portcullis_session"])
+            let admin = try await resolve(client, "http://app.acme.test/admin/users", cookie: token)
+            #expect(admin.status == .ok)
+            #expect(header(admin, "X-Portcullis-Roles") == "admin")
+        }
+    }
+
     @Test func returnURLsOnlyToProtectedHosts() async throws {
         let server = try await TestServer()
         defer { server.remove() }
