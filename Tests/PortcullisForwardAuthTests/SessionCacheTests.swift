@@ -98,6 +98,16 @@ struct SessionCacheTests {
                 "logout takes effect on the very next resolve")
     }
 
+    @Test func revokeByDigestEndsTheCachedSession() async throws {
+        let (store, _, token) = try await Self.storeWithSession()
+        let cache = SessionCache()
+        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in [] }, cache: cache)
+        #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
+        #expect(try await SessionRevocation(sessions: store, cache: cache)
+            .revoke(tenantID: "acme", digest: SecretDigest(of: token).hex))
+        #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil)
+    }
+
     @Test func revokeAllEndsCachedSessions() async throws {
         let (store, user, token) = try await Self.storeWithSession()
         let cache = SessionCache()

@@ -3,6 +3,7 @@ import Hummingbird
 import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
+import PortcullisForwardAuth
 import PortcullisOAuth
 import PortcullisUI
 
@@ -56,7 +57,8 @@ extension OAuthEndpoints {
                     "action": tenant.pathPrefix + "/oidc/logout", "return_to": Self.encode(parameters.values),
                 ])
             }
-            _ = try await storage.revokeSession(tenantID: tenant.id, digest: session.digest, at: now)
+            // Through the resolver's cache too, so forward-auth sees the logout on the next request.
+            try await ui.sessions.revoke(tenantID: tenant.id, digest: session.digest, at: now)
             context.logger.info("session ended by RP-initiated logout",
                                 metadata: ["client": .string(logoutRequest.client?.id ?? "-")])
         }
