@@ -83,8 +83,12 @@ extension HostedPages {
             try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
             try await ui.storage.reset(tenantID: tenant.id, userID: user.id)
             // A reset is what people do when they fear someone else knows the password.
+            // Applications' refresh tokens too: offline access must not outlive the password it came from.
             let revoked = try await ui.sessions.revokeAll(tenantID: tenant.id, userID: user.id, at: now)
-            context.logger.info("password reset", metadata: ["user": .string(user.externalID), "sessions_revoked": "\(revoked)"])
+            let grants = try await ui.storage.revokeRefreshTokens(tenantID: tenant.id, userID: user.id, at: now)
+            context.logger.info("password reset", metadata: [
+                "user": .string(user.externalID), "sessions_revoked": "\(revoked)", "refresh_tokens_revoked": "\(grants)",
+            ])
             return await page.page(.verifyEmail, values: ["message": page.text("notice_password_reset"),
                                                           "heading_text": page.text("reset_done_heading"),
                                                           "links": ["login": page.url("login")]])

@@ -6,7 +6,8 @@ import PortcullisCore
 /// dropped, so the login page is never an open redirect.
 public enum ReturnURLPolicy {
     public static func accept(_ candidate: String?, tenant: TenantConfig) -> String? {
-        guard let candidate, candidate.utf8.count <= 2048, let url = AbsoluteURL(candidate), url.isHTTP,
+        // 8 KiB: an authorization request coming back after login may carry an id_token_hint.
+        guard let candidate, candidate.utf8.count <= 8192, let url = AbsoluteURL(candidate), url.isHTTP,
               !url.hasUserInfo
         else { return nil }
         let host = url.host

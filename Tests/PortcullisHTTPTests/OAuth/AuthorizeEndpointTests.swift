@@ -86,6 +86,29 @@ struct AuthorizeEndpointTests {
         }
     }
 
+    /// A long authorization request (an ID token as hint) survives the round trip through login.
+    @Test func idTokenHintRoundTripsThroughLogin() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        _ = try await server.createAcmeUser()
+        _ = try await server.createAcmeUser(email: "bob@example.com", name: "Bob")
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var first = RelyingParty(client)
+            let hint = try #require(try await first.spaTokens(scope: "openid profile email")["id_token"]?.stringValue)
+            var fresh = RelyingParty(client)
+            let tokens = try await fresh.spaTokens(scope: "openid", extra: [("id_token_hint", hint), ("login_hint", "alice@example.com")])
+            #expect(tokens["id_token"]?.stringValue != nil)
+
+            // With Bob's session, Alice's hint and prompt=none: login_required, not Bob's code.
+            var bob = RelyingParty(client)
+            _ = try await bob.spaTokens(scope: "openid", email: "bob@example.com")
+            let pkce = RelyingParty.pkce()
+            let refused = try await bob.get("/acme/authorize?" + RelyingParty.query(RelyingParty.spaRequest(
+                state: "h", challenge: pkce.challenge, [("prompt", "none"), ("id_token_hint", hint)])))
+            #expect(RelyingParty.parameters(of: refused.headers[.location])["error"] == "login_required")
+        }
+    }
+
     @Test func organizationNeedsMembershipAndPutsOrgIDInTokens() async throws {
         let server = try await TestServer()
         defer { server.remove() }
