@@ -115,11 +115,12 @@ for alg in RS256 ES256; do
     -s bench/client-credentials.lua)
 done
 
-# Refresh: starting tokens for the warm-up and for the measured run, one family per connection.
+# Refresh: starting tokens for the warm-up and for the measured run, one family per connection and
+# one spare per thread (see bench/refresh.lua).
 basic=$(printf '%s' "acme-web:$web_secret" | base64 -w0)
 for run in warmup main; do
   python3 bench/oauth-flow.py refresh-tokens --base "${base[RS256]}" --email "$email" --password "$password" \
-    --client-secret "$web_secret" --count "$connections" --out "$out/refresh-tokens-$run.txt"
+    --client-secret "$web_secret" --count $((connections + threads)) --out "$out/refresh-tokens-$run.txt"
 done
 TOKENS_FILE="$out/refresh-tokens-warmup.txt" THREADS=$threads BASIC_AUTH=$basic WRK_DURATION=${WARMUP:-3s} \
   bench_wrk "$out/wrk-refresh-warmup.txt" "${base[RS256]}/oauth/token" -s bench/refresh.lua >/dev/null
