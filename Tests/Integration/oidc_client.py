@@ -74,24 +74,32 @@ def endpoints(server: Server) -> dict[str, str]:
 # Users
 
 
-def create_user(portcullis_bin: Path, server: Server, email: str | None = None, password: str = PASSWORD,
-                name: str = "Olive Idc") -> tuple[str, str]:
-    """Creates a verified user with `portcullis users create --password-stdin`; returns (email, password)."""
-    email = email or f"oidc-{uuid.uuid4().hex[:10]}@example.com"
+def admin_cli(portcullis_bin: Path, server: Server, *args: str, stdin: str = "") -> CommandResult:
+    """Runs `portcullis GROUP SUBCOMMAND ... --tenant acme` on the server's config, secrets and database."""
+    group, subcommand, *rest = args
     proc = subprocess.run(
         [
-            str(portcullis_bin), "users", "create",
+            str(portcullis_bin), group, subcommand,
             "--config", str(server.config_dir),
             "--secrets", str(server.secrets),
             "--database", str(server.database),
             "--tenant", TENANT,
-            "--email", email, "--name", name, "--verified", "--password-stdin",
+            *rest,
         ],
-        input=password + "\n", capture_output=True, text=True, timeout=60, cwd=server.workdir,
+        input=stdin, capture_output=True, text=True, timeout=60, cwd=server.workdir,
     )
     result = CommandResult(proc.returncode, proc.stdout, proc.stderr)
     assert_no_crash(result)
-    assert result.returncode == 0, result.output
+    assert result.returncode == 0, f"portcullis {' '.join(args)}: {result.output}"
+    return result
+
+
+def create_user(portcullis_bin: Path, server: Server, email: str | None = None, password: str = PASSWORD,
+                name: str = "Olive Idc") -> tuple[str, str]:
+    """Creates a verified user with `portcullis users create --password-stdin`; returns (email, password)."""
+    email = email or f"oidc-{uuid.uuid4().hex[:10]}@example.com"
+    admin_cli(portcullis_bin, server, "users", "create", "--email", email, "--name", name, "--verified",
+              "--password-stdin", stdin=password + "\n")
     return email, password
 
 
