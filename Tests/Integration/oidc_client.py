@@ -193,7 +193,7 @@ class AuthorizeResult:
     response: requests.Response
     hops: list[Hop] = field(default_factory=list)
     logged_in: bool = False
-    consented: bool = False
+    consented: bool = False  # the consent page was shown and approved
 
     @property
     def params(self) -> dict[str, str]:
@@ -230,10 +230,11 @@ class Browser:
         parts = urlsplit(url)
         return parts.scheme == "http" and parts.netloc == f"127.0.0.1:{self.server.port}"
 
-    def authorize(self, url: str, *, max_hops: int = 12, login: bool = True) -> AuthorizeResult:
+    def authorize(self, url: str, *, max_hops: int = 12, login: bool = True,
+                  consent: str = "allow") -> AuthorizeResult:
         """GETs an authorization URL and follows the provider's pages until the relying party is reached."""
         hops: list[Hop] = []
-        logged_in = consented = False
+        logged_in = consented = answered = False
         started = time.perf_counter()
         response = self.http.get(url, allow_redirects=False, timeout=30)
         hops.append(Hop("GET", url, response.status_code, response.headers.get("Location"),
@@ -252,7 +253,7 @@ class Browser:
                 continue
             forms = parse_forms(response.text) if "html" in response.headers.get("Content-Type", "") else []
             login_form = next((f for f in forms if "password" in f["fields"]), None)
-            consent_form = next((f for f in forms if ("decision", "allow") in f["buttons"]), None)
+            consent_form = next((f for f in forms if ("decision", consent) in f["buttons"]), None)
             offsite_form = next(
                 (f for f in forms if f["method"] == "post" and f["action"]
                  and not self._on_provider(urljoin(current, html.unescape(f["action"])))),
@@ -273,13 +274,14 @@ class Browser:
                 logged_in = True
                 current = action
                 continue
-            if consent_form is not None and not consented:
+            if consent_form is not None and not answered:
                 fields = dict(consent_form["fields"])
-                fields["decision"] = "allow"
+                fields["decision"] = consent
                 action = urljoin(current, html.unescape(consent_form["action"]) or current)
                 response = self.http.post(action, data=fields, allow_redirects=False, timeout=30)
                 hops.append(Hop("POST", action, response.status_code, response.headers.get("Location"), 0.0))
-                consented = True
+                answered = True
+                consented = consent == "allow"
                 current = action
                 continue
             break

@@ -250,3 +250,51 @@ def test_spa_token_request_from_its_origin_gets_cors_headers(oidc_server, browse
                              headers={"Origin": SPA_ORIGIN})
     assert response.status_code == 200, describe(response)
     assert response.headers.get("Access-Control-Allow-Origin") == SPA_ORIGIN, describe(response)
+
+
+# --------------------------------------------------------------------------------------------
+# Consent (acme-partner is a third-party client: first_party: false)
+
+PARTNER_CLIENT_ID = "acme-partner"
+
+
+def partner_auth() -> tuple[str, str]:
+    from oidc_client import example_secret
+
+    return (PARTNER_CLIENT_ID, example_secret("acme-partner-client-secret"))
+
+
+def test_third_party_client_asks_for_consent_then_gets_a_code(oidc_server, browser):
+    url = authorize_url(oidc_server, PARTNER_CLIENT_ID, scope="openid profile email", state="consent-1")
+    result = browser.authorize(url)
+    assert result.consented, f"no consent page:\n{result.describe()}\n{result.response.text[:1500]}"
+    assert result.callback is not None, (
+        f"approving consent did not reach the client:\n{result.describe()}\n{describe(result.response)}")
+    params = query_of(result.callback)
+    assert params.get("state") == "consent-1" and params.get("code"), params
+    response = token_request(oidc_server, {"grant_type": "authorization_code", "code": params["code"],
+                                           "redirect_uri": "http://127.0.0.1:8081/callback"}, auth=partner_auth())
+    assert response.status_code == 200, describe(response)
+    assert id_claims_for(oidc_server, response.json()["id_token"], PARTNER_CLIENT_ID)["email"] == browser.email
+
+
+def test_denied_consent_is_access_denied(oidc_server, browser):
+    url = authorize_url(oidc_server, PARTNER_CLIENT_ID, scope="openid profile email", state="consent-2")
+    result = browser.authorize(url, consent="deny")
+    assert result.callback is not None, (
+        f"denying consent did not reach the client:\n{result.describe()}\n{describe(result.response)}")
+    params = query_of(result.callback)
+    assert params.get("error") == "access_denied", params
+    assert params.get("state") == "consent-2", params
+    assert "code" not in params
+
+
+def test_prompt_none_for_a_client_without_consent_is_consent_required(oidc_server, browser):
+    code_for(browser)  # logged in
+    result = browser.authorize(authorize_url(oidc_server, PARTNER_CLIENT_ID, scope="openid", prompt="none"))
+    assert result.callback is not None, result.describe()
+    assert query_of(result.callback).get("error") in ("consent_required", "interaction_required"), result.callback
+
+
+def id_claims_for(server, id_token: str, client_id: str) -> dict:
+    return verified(server, id_token, client_id)

@@ -358,3 +358,30 @@ def test_logout_with_unregistered_post_logout_redirect_uri_does_not_redirect(oid
     location = response.headers.get("Location", "")
     assert "evil.example" not in location, describe(response)
     assert response.status_code >= 400 or not location, describe(response)
+
+
+def test_rp_initiated_logout_without_hint_asks_then_logs_out(oidc_server, browser):
+    """Without an id_token_hint the user confirms on a page first; confirming ends the session."""
+    from oidc_client import parse_forms
+
+    web_tokens(browser)
+    url = endpoints(oidc_server)["end_session_endpoint"]
+    page = browser.http.get(url, params={"client_id": WEB_CLIENT_ID, "state": "bye-2",
+                                         "post_logout_redirect_uri": POST_LOGOUT_REDIRECT_URI},
+                            allow_redirects=False, timeout=10)
+    assert page.status_code == 200, describe(page)
+    forms = [f for f in parse_forms(page.text) if f["method"] == "post"]
+    assert forms, f"no confirmation form:\n{page.text[:2000]}"
+    # Not logged out yet: a stray link must not end the session.
+    still = browser.authorize(authorize_url(oidc_server, WEB_CLIENT_ID, prompt="none", verifier=new_verifier()))
+    assert "code" in still.params, still.params
+
+    form = forms[0]
+    action = requests.compat.urljoin(page.url, form["action"])
+    confirmed = browser.http.post(action, data=form["fields"], allow_redirects=False, timeout=10)
+    assert confirmed.status_code in (302, 303), describe(confirmed)
+    location = confirmed.headers["Location"]
+    assert location.split("?")[0] == POST_LOGOUT_REDIRECT_URI, location
+    assert query_of(location).get("state") == "bye-2", location
+    gone = browser.authorize(authorize_url(oidc_server, WEB_CLIENT_ID, prompt="none", verifier=new_verifier()))
+    assert gone.params.get("error") == "login_required", gone.params
