@@ -10,7 +10,8 @@
 
     oauth-flow.py refresh-tokens --base URL --email E --password P --count N --out FILE
         Logs in once and runs N code exchanges in that session, writing the N refresh tokens (one
-        family each) to FILE, one per line: the starting tokens of bench/refresh.lua.
+        family each) to FILE, one per line: the starting tokens of bench/refresh.lua. Prints the
+        signing algorithms of the ID and access tokens of one more exchange.
 
 The tenant is acme, the client acme-web (client_secret_basic) with redirect URI
 http://127.0.0.1:8081/callback, as in the example configuration; nothing listens there.
@@ -152,6 +153,10 @@ def refresh_tokens(args) -> None:
         tokens.append(agent.redeem(location, verifier)[0]["refresh_token"])
     with open(args.out, "w") as out:
         out.write("\n".join(tokens) + "\n")
+    last = agent.redeem(*agent.code_in_session())[0]
+    algs = {name: json.loads(base64.urlsafe_b64decode(last[name].split(".")[0] + "=="))["alg"]
+            for name in ("id_token", "access_token")}
+    print(f"RESULT tokens={len(tokens)} id_token_alg={algs['id_token']} access_token_alg={algs['access_token']}")
 
 
 def main() -> None:
