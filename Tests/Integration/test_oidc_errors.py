@@ -10,9 +10,6 @@ redirect URI: an unknown client or an unregistered redirect URI gets an error pa
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
 import requests
 
