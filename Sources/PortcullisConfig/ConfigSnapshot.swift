@@ -49,8 +49,11 @@ public final class ConfigSnapshot: Sendable {
 public final class Tenant: Sendable {
     public let config: TenantConfig
     public let issuer: AbsoluteURL
-    /// Signing keys, the active one first.
+    /// Signing keys, the active ones first (in configuration order), then the published ones.
     public let signingKeys: [SigningKey]
+    /// The keys that sign: one per algorithm, the first is the tenant's default.
+    public var activeKeys: ArraySlice<SigningKey> { signingKeys.prefix(activeKeyCount) }
+    private let activeKeyCount: Int
     public let jwks: JWKSet
     public let clients: [String: Client]
     /// The OpenID Provider metadata document, serialized once.
@@ -63,13 +66,15 @@ public final class Tenant: Sendable {
     public var pathPrefix: String { TenantRouter.prefix(of: issuer) }
     public var activeKey: SigningKey? { signingKeys.first }
 
-    init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], clients: [Client]) {
+    init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], activeKeyCount: Int, clients: [Client]) {
         self.config = config
         self.issuer = issuer
         self.signingKeys = signingKeys
+        self.activeKeyCount = activeKeyCount
         self.jwks = JWKSet(signingKeys)
         self.clients = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.discoveryDocument = DiscoveryDocument.make(config: config, issuer: issuer, signingKeys: signingKeys)
+        self.discoveryDocument = DiscoveryDocument.make(config: config, issuer: issuer,
+                                                        signingKeys: Array(signingKeys.prefix(activeKeyCount)))
         self.accessTokenVerifier = AccessTokenVerifier(issuer: issuer.text, keys: signingKeys)
     }
 }

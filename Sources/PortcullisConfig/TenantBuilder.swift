@@ -36,11 +36,12 @@ struct TenantBuilder: Sendable {
 
     mutating func build(_ config: TenantConfig, keyProvider: (any GeneratedKeyProvider)?) async -> Tenant? {
         var keys: [SigningKey] = []
+        var activeCount = 0
         for keyConfig in config.signingKeys {
             guard let reference = keyConfig.secret, let pem = secrets.value(reference, issues: &issues) else { continue }
             do {
                 let key = try keyCache.key(kid: keyConfig.kid.value, algorithm: keyConfig.algorithm, pem: pem)
-                if keyConfig.status == .active { keys.insert(key, at: 0) } else { keys.append(key) }
+                if keyConfig.status == .active { keys.insert(key, at: activeCount); activeCount += 1 } else { keys.append(key) }
             } catch {
                 issues.append(ConfigIssue(at: reference.location,
                                           "secret \"\(reference.value)\" \(error.description) (algorithm \(keyConfig.algorithm.rawValue))"))
@@ -87,7 +88,8 @@ struct TenantBuilder: Sendable {
         for webhook in config.webhooks { if let secret = webhook.secret { checkHMACKey(secret) } }
 
         guard let issuer = config.issuer else { return nil }
-        return Tenant(config: config, issuer: issuer, signingKeys: keys, clients: clients)
+        return Tenant(config: config, issuer: issuer, signingKeys: keys,
+                      activeKeyCount: config.signingKeys.isEmpty ? keys.count : activeCount, clients: clients)
     }
 
     private mutating func checkHMACKey(_ reference: Located<String>) {

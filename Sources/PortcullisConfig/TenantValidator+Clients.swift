@@ -75,8 +75,8 @@ extension TenantValidator {
         if redirecting, client.connections.isEmpty, type != .machineToMachine {
             report(source["connections"], "users cannot log in: enable at least one connection")
         }
-        if let algorithm = client.idTokenSigningAlgorithm, !tenant.signingKeys.contains(where: { $0.algorithm == algorithm }) {
-            report(source["id_token_signing_algorithm"], "the tenant has no \(algorithm.rawValue) signing key")
+        if let algorithm = client.idTokenSigningAlgorithm, !canSign(algorithm) {
+            report(source["id_token_signing_algorithm"], "the tenant has no active \(algorithm.rawValue) signing key")
         }
     }
 

@@ -93,19 +93,34 @@ struct TenantValidator {
         checkTransport(issuer, at: location)
     }
 
+    /// One active key per algorithm: tokens for an API or client that names an algorithm are
+    /// signed with that algorithm's active key; everything else with the first active key.
+    /// Published keys only verify (rotation in and out).
     mutating func checkSigningKeys() {
         let active = tenant.signingKeys.filter { $0.status == .active }
-        if !tenant.signingKeys.isEmpty, active.count != 1 {
-            report(tenant.source["signing_keys"],
-                   "exactly one signing key must have status active, found \(active.count)")
+        if !tenant.signingKeys.isEmpty, active.isEmpty {
+            report(tenant.source["signing_keys"], "one signing key must have status active, found none")
         }
+        for algorithm in SigningKeyConfig.Algorithm.allCases {
+            let same = active.filter { $0.algorithm == algorithm }
+            if same.count > 1 {
+                report(tenant.source["signing_keys"],
+                       "at most one \(algorithm.rawValue) key may be active, found \(same.map(\.kid.value).joined(separator: ", ")); publish the others")
+            }
+        }
+    }
+
+    /// Whether tokens can be signed with `algorithm`: an active key of it, or generated keys.
+    func canSign(_ algorithm: SigningKeyConfig.Algorithm) -> Bool {
+        tenant.signingKeys.isEmpty ? algorithm != .eddsa
+            : tenant.signingKeys.contains { $0.algorithm == algorithm && $0.status == .active }
     }
 
     mutating func checkResourceServers() {
         for server in tenant.resourceServers {
             checkUnique(server.scopes.map { ($0.value, server.source["scopes"]) }, what: "scope")
-            if let algorithm = server.signingAlgorithm, !tenant.signingKeys.contains(where: { $0.algorithm == algorithm }) {
-                report(server.source["signing_algorithm"], "the tenant has no \(algorithm.rawValue) signing key")
+            if let algorithm = server.signingAlgorithm, !canSign(algorithm) {
+                report(server.source["signing_algorithm"], "the tenant has no active \(algorithm.rawValue) signing key")
             }
         }
     }

@@ -131,10 +131,11 @@ public struct TokenMinter: Sendable {
         }
     }
 
-    /// The tenant's key for `algorithm`, the active one if several; the active key when the tenant
-    /// has none of that algorithm (configuration validation warns about that case).
+    /// The tenant's active key for `algorithm`; the first active key when the tenant has no active
+    /// key of that algorithm (validation makes sure named algorithms have one; the RS256 default of
+    /// ID tokens may not). Published keys never sign.
     public func signingKey(algorithm: SigningKeyConfig.Algorithm?) throws(OAuthError) -> SigningKey {
-        let keys = tenant.signingKeys
+        let keys = tenant.activeKeys
         if let algorithm, let match = keys.first(where: { $0.algorithm == algorithm }) { return match }
         guard let active = keys.first else { throw OAuthError(.serverError, "the tenant has no signing key") }
         return active

@@ -86,9 +86,20 @@ let invalidCases: [InvalidCase] = [
                 edit: replacing(acme, "client_secret: acme-web-client-secret", "client_secret: acme-web-client-secrt"),
                 marker: "acme-web-client-secrt",
                 expected: ["tenants/acme.yaml:{L}:20 clients[0].client_secret: secret \"acme-web-client-secrt\" is not defined in secrets.yaml; did you mean \"acme-web-client-secret\"?"]),
-    InvalidCase(name: "two active signing keys", file: acme,
-                edit: replacing(acme, "status: published", "status: active"), marker: "- kid: acme-rs256-2026",
-                expected: ["tenants/acme.yaml:{L}:3 signing_keys: exactly one signing key must have status active, found 2"]),
+    InvalidCase(name: "two active keys of one algorithm", file: acme,
+                edit: { fixture in
+                    try fixture.replace(acme, "status: published", with: "status: active")
+                    try fixture.replace(acme, "algorithm: ES256", with: "algorithm: RS256")
+                }, marker: "- kid: acme-rs256-2026",
+                expected: ["tenants/acme.yaml:{L}:3 signing_keys: at most one RS256 key may be active, found acme-rs256-2026, acme-es256-2026; publish the others",
+                           "tenants/acme.yaml:{line:secret: acme-signing-es256}:13 signing_keys[1].secret: secret \"acme-signing-es256\" is not an RSA private key (algorithm RS256)"]),
+    InvalidCase(name: "no active signing key", file: acme,
+                edit: replacing(acme, "status: active", "status: published"), marker: "- kid: acme-rs256-2026",
+                expected: ["tenants/acme.yaml:{L}:3 signing_keys: one signing key must have status active, found none",
+                           "tenants/acme.yaml:{line:signing_algorithm: RS256}:24 resource_servers[0].signing_algorithm: the tenant has no active RS256 signing key"]),
+    InvalidCase(name: "API signing algorithm without an active key", file: acme,
+                edit: replacing(acme, "signing_algorithm: RS256", "signing_algorithm: ES256"), marker: "signing_algorithm: ES256",
+                expected: ["tenants/acme.yaml:{L}:24 resource_servers[0].signing_algorithm: the tenant has no active ES256 signing key"]),
     InvalidCase(name: "EC key declared as RS256", file: acme,
                 edit: replacing(acme, "algorithm: ES256", "algorithm: RS256"), marker: "secret: acme-signing-es256",
                 expected: ["tenants/acme.yaml:{L}:13 signing_keys[1].secret: secret \"acme-signing-es256\" is not an RSA private key (algorithm RS256)"]),

@@ -25,7 +25,7 @@ public struct SigningKeyConfig: ConfigObject, Hashable {
         kid = r.required("kid", "Key id, published in the JWKS and in token headers; unique within the tenant.") ?? ""
         algorithm = r.required("algorithm", "RS256 (RSA ≥ 2048 bits), ES256 (P-256) or EdDSA (Ed25519).") ?? .rs256
         secret = r.required("secret", "Key of the secrets-file entry that holds the PKCS#8 (or traditional) PEM private key.")
-        status = r.value("status", default: .active, "active (signs) or published (only in the JWKS).")
+        status = r.value("status", default: .active, "active (signs; at most one active key per algorithm) or published (only in the JWKS).")
         source = r.source
     }
 }
