@@ -116,9 +116,12 @@ struct HostedPageRequest {
         }
         var setCookies = extra
         if csrfIsNew {
+            // The tenant's whole path, not just /u: the consent form posts to {issuer}/authorize/consent
+            // and the logout confirmation to {issuer}/oidc/logout. Over https the __Host- prefix
+            // requires Path=/.
+            let path = secure || tenant.pathPrefix.isEmpty ? "/" : tenant.pathPrefix
             setCookies.append(SetCookie(name: CSRFToken.cookieName(secure: secure), value: csrfToken,
-                                        path: secure ? "/" : basePath, maxAge: Int(CSRFToken.lifetime), secure: secure,
-                                        sameSite: .strict))
+                                        path: path, maxAge: Int(CSRFToken.lifetime), secure: secure, sameSite: .strict))
         }
         for cookie in setCookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

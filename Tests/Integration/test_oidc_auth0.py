@@ -119,13 +119,17 @@ def test_form_body_works_like_json(oidc_server):
 
 
 def test_es256_resource_server_tokens_verify_with_jwks(portcullis_bin, tmp_path_factory, request):
-    """With the API's signing_algorithm set to ES256 the token is signed by acme's ES256 key."""
+    """With the API's signing_algorithm set to ES256 the token is signed by acme's ES256 key, made
+    active for that (a tenant has at most one active key per algorithm; published keys never sign)."""
 
     def es256(config_dir):
         def change(data):
             for server in data["resource_servers"]:
                 if server["identifier"] == API_AUDIENCE:
                     server["signing_algorithm"] = "ES256"
+            for key in data["signing_keys"]:
+                if key["algorithm"] == "ES256":
+                    key["status"] = "active"
 
         edit_yaml(config_dir / "tenants" / "acme.yaml", change)
 

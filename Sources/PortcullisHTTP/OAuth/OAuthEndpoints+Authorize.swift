@@ -63,9 +63,18 @@ extension OAuthEndpoints {
             if let locales = authorization.uiLocales { login["ui_locales"] = locales }
             return page.redirect(to: page.url("login") + "?" + Self.encode(login))
         case .consent(let scopes):
+            // OpenID scopes are described in the page's language; API scopes by their configuration.
             let described = scopes.map { scope -> [String: Any] in
-                let description = authorization.audience?.scopes.first { $0.value == scope }?.description
-                return ["value": scope, "description": description ?? ""]
+                var entry: [String: Any] = ["value": scope]
+                let key = "scope_" + scope
+                let text = page.text(key)
+                if ScopePolicy.openIDScopes.contains(scope), text != key {
+                    entry["description"] = text
+                } else if let configured = authorization.audience?.scopes.first(where: { $0.value == scope })?.description,
+                          !configured.isEmpty {
+                    entry["description"] = configured
+                }
+                return entry
             }
             return await page.page(.consent, values: [
                 "action": tenant.pathPrefix + "/authorize/consent",
