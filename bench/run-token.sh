@@ -146,13 +146,26 @@ for alg in RS256 ES256; do
     bench_wrk "$out/wrk-refresh-$alg.txt" "${base[$alg]}/oauth/token" -s bench/refresh.lua)
 done
 
-# Authorization code flow, then the hash alone right after it (the VM's hash time drifts).
+# Authorization code flow, then the hash alone right after it (the VM's hash time drifts). The
+# server also reports each hash's time on its hashing thread (portcullis_password_hash_duration_
+# seconds): the mean over the flows is the hash as it ran inside the server.
+hash_metric() {  # prints "sum count" of the server's hash timer
+  curl -s "${base[RS256]%/acme}/metrics" | awk '
+    /^portcullis_password_hash_duration_seconds_sum/ { sum = $2 }
+    /^portcullis_password_hash_duration_seconds_count/ { count = $2 }
+    END { print (sum == "" ? 0 : sum), (count == "" ? 0 : count) }'
+}
+read -r hash_sum_before hash_count_before < <(hash_metric)
 flow=$(python3 bench/oauth-flow.py flow --base "${base[RS256]}" --email "$email" --password "$password" \
   --client-secret "$web_secret" --iterations "${FLOWS:-200}")
 echo "$flow" >"$out/flow.txt"
 hash_result=$("$bin_dir/portcullis-bench-hash" 100)
 echo "$hash_result" >"$out/hash.txt"
 hash_ms=$(bench_field "$hash_result" median_ms)
+read -r hash_sum_after hash_count_after < <(hash_metric)
+server_hash_ms=$(python3 -c "
+n = $hash_count_after - $hash_count_before
+print(round(($hash_sum_after - $hash_sum_before) / n * 1000, 2) if n else 0)")
 
 for name in cc-RS256 cc-ES256 refresh-RS256 refresh-ES256; do
   echo "$name: ${result[$name]}" >>"$out/results.txt"
@@ -170,6 +183,9 @@ done
 printf 'steps other than the login POST       %.2f ms  (sum of their p50s)\n' "$(python3 -c "print(sum([$(
   for step in authorize login_page authorize_code token; do printf '%s,' "$(bench_field "$flow" "${step}_p50_ms")"; done)]))")"
 printf 'argon2id hash alone (median of 100)   %s ms\n' "$hash_ms"
-printf 'code flow p50 without the hash        %.2f ms  (flow p50 - hash median; target <= 10 ms)\n' \
+printf 'argon2id hash inside the server (mean) %s ms\n' "$server_hash_ms"
+printf 'code flow p50 without the hash        %.2f ms  (flow p50 - hash median alone)\n' \
   "$(python3 -c "print($(bench_field "$flow" total_p50_ms) - $hash_ms)")"
+printf 'code flow p50 without the hash        %.2f ms  (flow p50 - hash inside the server; target <= 10 ms)\n' \
+  "$(python3 -c "print($(bench_field "$flow" total_p50_ms) - $server_hash_ms)")"
 echo "details: $out"

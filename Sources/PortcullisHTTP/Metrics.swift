@@ -9,6 +9,14 @@ public enum PortcullisMetrics {
     public static let configReloadFailures = "portcullis_config_reload_failures_total"
     public static let httpRequests = "portcullis_http_requests_total"
     public static let httpDuration = "portcullis_http_request_duration_seconds"
+    /// Time of each argon2id/bcrypt hash or verification on a hashing thread.
+    public static let passwordHashDuration = "portcullis_password_hash_duration_seconds"
+
+    /// An observer for ``PasswordHashingPool`` that records into ``passwordHashDuration``.
+    public static func passwordHashObserver() -> @Sendable (Duration) -> Void {
+        let timer = Timer(label: passwordHashDuration)
+        return { duration in timer.recordNanoseconds(duration.nanoseconds) }
+    }
 
     /// The registry `/metrics` renders. swift-metrics is bootstrapped with a factory writing into it.
     public static let registry = PrometheusCollectorRegistry()
@@ -29,5 +37,12 @@ public enum PortcullisMetrics {
             MetricsSystem.bootstrap(factory)
             done = true
         }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let address = listenAddress
         let app = ApplicationBuilder.build(
             configStore: configStore, storage: storage, listen: listenAddress, logger: logger,
-            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(), mail: mail?.0),
+            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0),
             onServerRunning: { port in
                 serverLogger.notice("listening", metadata: ["address": .string("http://\(address.host):\(port)")])
                 for tenant in configStore.snapshot.tenants {

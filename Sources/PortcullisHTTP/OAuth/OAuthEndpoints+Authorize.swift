@@ -83,7 +83,9 @@ extension OAuthEndpoints {
                             "scopes": described],
             ])
         case .respond(let response):
-            if let session, response.parameters.contains(where: { $0.0 == "code" }) {
+            // Activity extends the idle timeout; a write per minute and session is plenty.
+            if let session, now.timeIntervalSince(session.lastSeenAt) > 60,
+               response.parameters.contains(where: { $0.0 == "code" }) {
                 let idle = now.addingTimeInterval(TimeInterval(tenant.config.session.idleTimeout.components.seconds))
                 _ = try? await storage.touch(tenantID: tenant.id, digest: session.digest, now: now, idleExpiresAt: idle)
             }
