@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortcullisCryptoTests",
-            dependencies: ["PortcullisCrypto", "PortcullisCore"],
+            dependencies: ["PortcullisCrypto", "PortcullisCore", "CArgon2"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fields of an argon2id PHC string, parsed with the same grammar libargon2 accepts
 /// (`$argon2id[$v=V]$m=M,t=T,p=P$salt$hash`, unpadded standard base64). Parsing before calling into C
 /// lets us refuse absurd costs and decide `needsRehash` without touching the password.
@@ -7,8 +9,10 @@ struct Argon2idEncodedHash: Sendable, Hashable {
 
     let version: Int
     let parameters: Argon2idParameters
-    let saltLength: Int
-    let hashLength: Int
+    let salt: [UInt8]
+    let digest: [UInt8]
+    var saltLength: Int { salt.count }
+    var hashLength: Int { digest.count }
 
     init?(_ encoded: String) {
         var fields = encoded.split(separator: "$", omittingEmptySubsequences: false)[...]
@@ -22,15 +26,16 @@ struct Argon2idEncodedHash: Sendable, Hashable {
         }
         guard fields.count == 3, let parameters = Self.costs(fields[fields.startIndex]),
               parameters.problem == nil,
-              let saltLength = Self.base64Length(fields[fields.startIndex + 1]),
-              let hashLength = Self.base64Length(fields[fields.startIndex + 2]),
+              let salt = Self.base64Bytes(fields[fields.startIndex + 1]),
+              let digest = Self.base64Bytes(fields[fields.startIndex + 2]),
+              case let (saltLength, hashLength) = (salt.count, digest.count),
               version == 0x10 || version == Self.currentVersion,
               // libargon2's own minimums; below them it refuses to verify.
               saltLength >= 8, hashLength >= 4
         else { return nil }
         self.parameters = parameters
-        self.saltLength = saltLength
-        self.hashLength = hashLength
+        self.salt = salt
+        self.digest = digest
     }
 
     /// `m=…,t=…,p=…`, in exactly that order as libargon2 writes and requires it.
@@ -48,6 +53,20 @@ struct Argon2idEncodedHash: Sendable, Hashable {
     private static func decimal(_ text: Substring) -> Int? {
         guard !text.isEmpty, text.count <= 10, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         return Int(text)
+    }
+
+    /// The bytes of unpadded standard base64 (libargon2's encoding), or `nil` if it is not such base64.
+    private static func base64Bytes(_ text: Substring) -> [UInt8]? {
+        guard base64Length(text) != nil else { return nil }
+        let padded = String(text) + String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+        return Data(base64Encoded: padded).map(Array.init)
+    }
+
+    /// Unpadded standard base64 of `bytes`, as libargon2 writes salts and digests.
+    static func base64(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
     }
 
     /// Decoded byte count of unpadded standard base64, or `nil` if the text is not such base64.
