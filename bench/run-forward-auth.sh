@@ -7,7 +7,7 @@
 #
 #   bench/run-forward-auth.sh       (SKIP_BUILD=1 reuses the last build; BIN_DIR=DIR takes binaries from DIR)
 #
-# Environment: WRK_DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), WARMUP (3s),
+# Environment: WRK_DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64), WARMUP (3s), ROUNDS (3),
 #              NGINX_WORKERS (1), CONFIGURATION (release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -102,28 +102,45 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" -H "X-Original-URL:
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "$cookie" -H "Host: app.acme.test" "http://127.0.0.1:$auth_port/hello")
 [[ $status == 200 ]] || bench_die "nginx with auth_request answered $status (see $out/nginx.log)"
 
-declare -A rps=()
-run() { # run NAME URL [wrk args...]
-  local name=$1
-  shift
-  WRK_DURATION=${WARMUP:-3s} bench_wrk "$out/wrk-$name-warmup.txt" "$@" >/dev/null
+# Rounds alternate the four measurements, so load from elsewhere on the machine falls on both
+# sides of each ratio; the table shows the median of each over the rounds.
+rounds=${ROUNDS:-3}
+run() { # run NAME ROUND URL [wrk args...]
+  local name=$1 round=$2
+  shift 2
+  [[ $round == 1 ]] && WRK_DURATION=${WARMUP:-3s} bench_wrk "$out/wrk-$name-warmup.txt" "$@" >/dev/null
   local result
-  result=$(bench_wrk "$out/wrk-$name.txt" "$@")
-  echo "$name: $result" >>"$out/results.txt"
-  rps[$name]=$(bench_field "$result" rps)
-  printf '%-14s %10s req/s   p50 %7s ms   p99 %7s ms   non-2xx %s\n' "$name" "${rps[$name]}" \
-    "$(bench_field "$result" p50_ms)" "$(bench_field "$result" p99_ms)" "$(bench_field "$result" non2xx)"
+  result=$(bench_wrk "$out/wrk-$name-$round.txt" "$@")
+  echo "$name $round $result" >>"$out/results.txt"
 }
+for round in $(seq "$rounds"); do
+  run hello "$round" "http://127.0.0.1:$hello_port/hello"
+  run resolver "$round" "http://127.0.0.1:$port/acme/_resolver/resolve" -H "$cookie" \
+    -H "X-Original-URL: http://app.acme.test/hello"
+  run nginx-plain "$round" "http://127.0.0.1:$plain_port/hello" -H "Host: app.acme.test"
+  run nginx-auth "$round" "http://127.0.0.1:$auth_port/hello" -H "Host: app.acme.test" -H "$cookie"
+done
 
-run hello "http://127.0.0.1:$hello_port/hello"
-run resolver "http://127.0.0.1:$port/acme/_resolver/resolve" -H "$cookie" -H "X-Original-URL: http://app.acme.test/hello"
-run nginx-plain "http://127.0.0.1:$plain_port/hello" -H "Host: app.acme.test"
-run nginx-auth "http://127.0.0.1:$auth_port/hello" -H "Host: app.acme.test" -H "$cookie"
-
-echo
-awk -v r="${rps[resolver]}" -v h="${rps[hello]}" -v a="${rps[nginx-auth]}" -v p="${rps[nginx-plain]}" 'BEGIN {
-  printf "resolver/hello          %.2f  (target >= 0.8)\n", r / h
-  printf "nginx-auth/nginx-plain  %.2f  (target >= 0.4)\n", a / p
-}'
+python3 - "$out/results.txt" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, round_, _, *fields = line.split()
+    values = dict(field.split("=", 1) for field in fields)
+    runs.setdefault(name, {})[round_] = values
+def median(name, key):
+    return statistics.median(float(v[key]) for v in runs[name].values())
+for name in ("hello", "resolver", "nginx-plain", "nginx-auth"):
+    non2xx = sum(int(v["non2xx"]) for v in runs[name].values())
+    print(f"{name:<14} {median(name, 'rps'):10.1f} req/s   p50 {median(name, 'p50_ms'):7.3f} ms   "
+          f"p99 {median(name, 'p99_ms'):7.3f} ms   non-2xx {non2xx}")
+def ratio(a, b):
+    per_round = [float(runs[a][r]["rps"]) / float(runs[b][r]["rps"]) for r in runs[a]]
+    return statistics.median(per_round), per_round
+for (a, b, target) in (("resolver", "hello", 0.8), ("nginx-auth", "nginx-plain", 0.4)):
+    value, per_round = ratio(a, b)
+    rounds = ", ".join(f"{x:.2f}" for x in per_round)
+    print(f"{a}/{b:<12} {value:.2f}  (target >= {target}; rounds: {rounds})")
+PY
 printf 'portcullis peak RSS     %6d KiB\n' "$(bench_rss_kb "$portcullis_pid" VmHWM)"
 echo "details: $out"

@@ -6,18 +6,33 @@ public enum CredentialHeaders {
     public static let maximumCookieHeader = 8192
     public static let maximumBearerToken = 8192
 
-    /// The first value of cookie `name` in a `Cookie` header.
+    /// The first value of cookie `name` in a `Cookie` header. Walks the bytes once, without
+    /// splitting into an array: this runs on every resolve.
     public static func cookie(named name: String, in header: String?) -> Substring? {
         guard let header, header.utf8.count <= maximumCookieHeader else { return nil }
-        for pair in header.split(separator: ";") {
-            let trimmed = pair.drop { $0 == " " }
-            guard trimmed.utf8.count > name.utf8.count, trimmed.utf8.starts(with: name.utf8) else { continue }
-            let rest = trimmed.dropFirst(name.count)
-            guard rest.first == "=" else { continue }
-            var value = rest.dropFirst()
-            while value.last == " " { value = value.dropLast() }
-            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-            return value.isEmpty ? nil : value
+        let bytes = header.utf8
+        let semicolon = UInt8(ascii: ";"), space = UInt8(ascii: " "), quote = UInt8(ascii: "\"")
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: semicolon) ?? bytes.endIndex
+            var nameStart = start
+            while nameStart < end, bytes[nameStart] == space { bytes.formIndex(after: &nameStart) }
+            if bytes[nameStart..<end].starts(with: name.utf8) {
+                let equals = bytes.index(nameStart, offsetBy: name.utf8.count)
+                if equals < end, bytes[equals] == UInt8(ascii: "=") {
+                    var valueStart = bytes.index(after: equals), valueEnd = end
+                    while valueEnd > valueStart, bytes[bytes.index(before: valueEnd)] == space {
+                        bytes.formIndex(before: &valueEnd)
+                    }
+                    if bytes.distance(from: valueStart, to: valueEnd) >= 2, bytes[valueStart] == quote,
+                       bytes[bytes.index(before: valueEnd)] == quote {
+                        bytes.formIndex(after: &valueStart)
+                        bytes.formIndex(before: &valueEnd)
+                    }
+                    return valueStart < valueEnd ? header[valueStart..<valueEnd] : nil
+                }
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
         }
         return nil
     }

@@ -6,8 +6,10 @@ public struct OriginalRequest: Sendable, Hashable {
     public let scheme: String
     /// Lowercase host without port, as rules match it.
     public let host: String
-    /// The URL as the browser asked for it, for the login page's `rd`.
-    public let url: String
+    /// The URL as the browser asked for it, for the login page's `rd`; built only when needed.
+    public var url: String { scheme + "://" + authority + target }
+    let authority: Substring
+    let target: Substring
     /// Normalized path (see ``RequestPath``), as rules match it.
     public let path: String
     public let method: String
@@ -26,10 +28,11 @@ public struct OriginalRequest: Sendable, Hashable {
         case undecodablePath
     }
 
-    public init(scheme: String, host: String, url: String, path: String, method: String) {
+    init(scheme: String, host: String, authority: Substring, target: Substring, path: String, method: String) {
         self.scheme = scheme
         self.host = host
-        self.url = url
+        self.authority = authority
+        self.target = target
         self.path = path
         self.method = method
     }
@@ -47,9 +50,11 @@ public struct OriginalRequest: Sendable, Hashable {
         let scheme: Substring, authority: Substring, target: Substring
         if let originalURL {
             guard originalURL.utf8.count <= maximumURLLength else { return .failure(.invalid("X-Original-URL too long")) }
-            guard let separator = originalURL.range(of: "://") else { return .failure(.invalid("X-Original-URL")) }
-            scheme = originalURL[..<separator.lowerBound]
-            let rest = originalURL[separator.upperBound...]
+            guard let colon = originalURL.firstIndex(of: ":"), originalURL[colon...].hasPrefix("://") else {
+                return .failure(.invalid("X-Original-URL"))
+            }
+            scheme = originalURL[..<colon]
+            let rest = originalURL[originalURL.index(colon, offsetBy: 3)...]
             let slash = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
             authority = rest[..<slash]
             target = rest[slash...].isEmpty ? "/" : rest[slash...]
@@ -64,13 +69,13 @@ public struct OriginalRequest: Sendable, Hashable {
         } else {
             return .failure(.missingHeaders)
         }
-        let loweredScheme = scheme.lowercased()
+        let loweredScheme = scheme == "https" || scheme == "http" ? String(scheme) : scheme.lowercased()
         guard loweredScheme == "http" || loweredScheme == "https" else { return .failure(.invalid("scheme")) }
         guard let host = hostOf(authority) else { return .failure(.invalid("host")) }
         guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return .failure(.invalid("path")) }
         guard let path = RequestPath.normalize(target) else { return .failure(.undecodablePath) }
-        return .success(OriginalRequest(scheme: loweredScheme, host: host,
-                                        url: loweredScheme + "://" + authority + target, path: path, method: method))
+        return .success(OriginalRequest(scheme: loweredScheme, host: host, authority: authority, target: target,
+                                        path: path, method: method))
     }
 
     /// The lowercase host of `host[:port]` or `[v6]:port`, or `nil` if it holds anything a host
@@ -97,7 +102,8 @@ public struct OriginalRequest: Sendable, Hashable {
             }
         }
         guard allowed, !host.isEmpty else { return nil }
-        return host.lowercased()
+        let hasUpper = host.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return hasUpper ? host.lowercased() : String(host)
     }
 
     private static func isPort(_ text: Substring) -> Bool {

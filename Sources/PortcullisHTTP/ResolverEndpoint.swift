@@ -40,11 +40,15 @@ struct ResolverEndpoint: Sendable {
                  context: PortcullisRequestContext) async -> Response {
         let prepared = tenants.tenant(tenant, in: snapshot)
         let headers = request.headers
+        // Each lookup scans the fields: ask only for what this proxy style sends.
+        let originalURL = headers[.xOriginalURL]
+        let forwarded = originalURL == nil
+            ? (headers[.xForwardedProto], headers[.xForwardedHost], headers[.xForwardedURI]) : (nil, nil, nil)
+        let originalMethod = headers[.xOriginalMethod]
         let original: OriginalRequest
         switch OriginalRequest.from(
-            originalURL: headers[.xOriginalURL], forwardedProto: headers[.xForwardedProto],
-            forwardedHost: headers[.xForwardedHost], forwardedURI: headers[.xForwardedURI],
-            originalMethod: headers[.xOriginalMethod], forwardedMethod: headers[.xForwardedMethod],
+            originalURL: originalURL, forwardedProto: forwarded.0, forwardedHost: forwarded.1, forwardedURI: forwarded.2,
+            originalMethod: originalMethod, forwardedMethod: originalMethod == nil ? headers[.xForwardedMethod] : nil,
             fallbackMethod: request.method.rawValue)
         {
         case .success(let parsed):
@@ -60,7 +64,7 @@ struct ResolverEndpoint: Sendable {
             ? context.clientAddress(for: request).flatMap(IPNetwork.parseAddress) : nil
         let input = ForwardAuthResolver.Input(
             request: original, client: client,
-            sessionToken: CredentialHeaders.cookie(named: prepared.cookieName, in: headers[.cookie]),
+            sessionToken: Self.sessionCookie(named: prepared.cookieName, in: headers),
             bearerToken: CredentialHeaders.bearerToken(in: headers[.authorization]))
         let outcome: ForwardAuthResolver.Outcome
         do {
@@ -71,6 +75,20 @@ struct ResolverEndpoint: Sendable {
         }
         let redirect = relativePath == Self.pathPrefix + "/redirect"
         return ResolverResponse.render(outcome, original: original, tenant: prepared, redirect: redirect)
+    }
+}
+
+extension ResolverEndpoint {
+    /// The session cookie without joining the `Cookie` fields into one string first: the HTTP layer
+    /// has already split them (one field per cookie), and a browser may send many.
+    static func sessionCookie(named name: String, in headers: HTTPFields) -> Substring? {
+        var total = 0
+        for field in headers where field.name == .cookie {
+            total += field.value.utf8.count
+            guard total <= CredentialHeaders.maximumCookieHeader else { return nil }
+            if let value = CredentialHeaders.cookie(named: name, in: field.value) { return value }
+        }
+        return nil
     }
 }
 

@@ -15,8 +15,9 @@ enum ResolverResponse {
                        redirect: Bool) -> Response {
         var headers = HTTPFields()
         headers.reserveCapacity(12)
-        headers[.cacheControl] = "no-store"
-        headers[tenant.name(.rule)] = outcome.rule?.name ?? "default"
+        // Appended, not assigned: every name is added once, and assignment searches for an old value.
+        headers.append(HTTPField(name: .cacheControl, value: "no-store"))
+        headers.append(HTTPField(name: tenant.name(.rule), value: outcome.rule?.name ?? "default"))
         switch outcome.decision {
         case .allow(let identity):
             add(identity, to: &headers, tenant: tenant)
@@ -24,7 +25,7 @@ enum ResolverResponse {
         case .bypass:
             return Response(status: .ok, headers: headers)
         case .informational(let identity):
-            headers[tenant.name(.sessionValid)] = identity == nil ? "false" : "true"
+            headers.append(HTTPField(name: tenant.name(.sessionValid), value: identity == nil ? "false" : "true"))
             if let identity { add(identity, to: &headers, tenant: tenant) }
             return Response(status: .ok, headers: headers)
         case .forbidden:
@@ -32,10 +33,10 @@ enum ResolverResponse {
         case .unauthenticated:
             let login = loginURL(tenant: tenant, returnTo: original.url)
             if redirect {
-                headers[.location] = login
+                headers.append(HTTPField(name: .location, value: login))
                 return Response(status: .found, headers: headers)
             }
-            headers[tenant.name(.loginURL)] = login
+            headers.append(HTTPField(name: tenant.name(.loginURL), value: login))
             return Response(status: .unauthorized, headers: headers)
         }
     }

@@ -17,18 +17,17 @@ public enum HostPattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether `host` (lowercase, without a port) matches.
-    public func matches(_ host: some StringProtocol) -> Bool {
+    /// Whether `host` (lowercase, without a port) matches. Called for every forward-auth request,
+    /// so it compares bytes without building anything.
+    public func matches(_ host: String) -> Bool {
         switch self {
         case .exact(let name):
-            return host.utf8.elementsEqual(name.utf8)
+            return host == name
         case .wildcard(let suffix):
-            let hostBytes = host.utf8, suffixBytes = suffix.utf8
-            guard hostBytes.count > suffixBytes.count, hostBytes.reversed().starts(with: suffixBytes.reversed()) else {
-                return false
-            }
+            let hostCount = host.utf8.count, suffixCount = suffix.utf8.count
+            guard hostCount > suffixCount, host.utf8.reversed().starts(with: suffix.utf8.reversed()) else { return false }
             // The label the `*` stands for must be a single, non-empty label.
-            return !hostBytes.dropLast(suffixBytes.count).contains(UInt8(ascii: "."))
+            return !host.utf8.prefix(hostCount - suffixCount).contains(UInt8(ascii: "."))
         }
     }
 
