@@ -10,6 +10,8 @@ public enum IdentityHeader: Int, CaseIterable, Sendable {
     case loginURL
     /// Name of the rule that decided (`default` when none matched), for operators reading logs.
     case rule
+    /// The signed identity token (`forward_auth.identity_token`), see ``IdentityTokenIssuer``.
+    case identityToken
 
     public var suffix: String {
         switch self {
@@ -24,6 +26,7 @@ public enum IdentityHeader: Int, CaseIterable, Sendable {
         case .sessionValid: "Session-Valid"
         case .loginURL: "Login-Url"
         case .rule: "Rule"
+        case .identityToken: "Identity-Token"
         }
     }
 

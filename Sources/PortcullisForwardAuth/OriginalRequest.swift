@@ -8,6 +8,17 @@ public struct OriginalRequest: Sendable, Hashable {
     public let host: String
     /// The URL as the browser asked for it, for the login page's `rd`; built only when needed.
     public var url: String { scheme + "://" + authority + target }
+    /// `scheme://host`, with the port only when it is not the scheme's default, all lowercase: the
+    /// application's origin, the `aud` of its identity tokens.
+    public var origin: String {
+        var port = ""
+        if authority.last != "]", let colon = authority.lastIndex(of: ":") {
+            // Validated as a port (1...65535) when the request was parsed.
+            let number = Int(authority[authority.index(after: colon)...]) ?? 0
+            if number != (scheme == "https" ? 443 : 80) { port = ":" + String(number) }
+        }
+        return scheme + "://" + host + port
+    }
     let authority: Substring
     let target: Substring
     /// Normalized path (see ``RequestPath``), as rules match it.

@@ -21,12 +21,16 @@ enum ResolverResponse {
         switch outcome.decision {
         case .allow(let identity):
             add(identity, to: &headers, tenant: tenant)
+            guard addToken(identity, to: &headers, original: original, tenant: tenant) else { return unsigned }
             return Response(status: .ok, headers: headers)
         case .bypass:
             return Response(status: .ok, headers: headers)
         case .informational(let identity):
             headers.append(HTTPField(name: tenant.name(.sessionValid), value: identity == nil ? "false" : "true"))
-            if let identity { add(identity, to: &headers, tenant: tenant) }
+            if let identity {
+                add(identity, to: &headers, tenant: tenant)
+                guard addToken(identity, to: &headers, original: original, tenant: tenant) else { return unsigned }
+            }
             return Response(status: .ok, headers: headers)
         case .forbidden:
             return Response(status: .forbidden, headers: headers)
@@ -55,6 +59,20 @@ enum ResolverResponse {
         for (header, value) in IdentityHeader.values(for: identity) {
             headers.append(HTTPField(name: tenant.name(header), value: value))
         }
+    }
+
+    /// Adds the identity token when the tenant asks for one; `false` when it could not be signed
+    /// (the answer must then not let the request through without it).
+    private static func addToken(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields,
+                                 original: OriginalRequest, tenant: ResolverTenant) -> Bool {
+        guard let issuer = tenant.identityToken else { return true }
+        guard let token = try? issuer.token(for: identity, audience: original.origin) else { return false }
+        headers.append(HTTPField(name: tenant.name(.identityToken), value: token))
+        return true
+    }
+
+    private static var unsigned: Response {
+        problem(.serviceUnavailable, "the identity token could not be signed")
     }
 
     /// A refusal the proxy's operator should see: a short plain-text reason.

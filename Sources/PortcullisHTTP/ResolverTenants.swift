@@ -14,6 +14,9 @@ struct ResolverTenant: Sendable {
     let fieldNames: [HTTPField.Name]
     /// `{issuer}/u/login`.
     let loginPage: String
+    /// Signs the identity token of allowed answers; `nil` unless `forward_auth.identity_token` is
+    /// enabled. Built per snapshot, so a reload with another key, issuer or lifetime starts afresh.
+    let identityToken: IdentityTokenIssuer?
 
     init(_ tenant: Tenant, bearer: BearerTokenVerifier?) {
         let config = tenant.config
@@ -24,6 +27,10 @@ struct ResolverTenant: Sendable {
         // The prefix was validated as header-name characters, so these names always exist.
         fieldNames = IdentityHeader.allCases.map { HTTPField.Name(policy.headerPrefix + $0.suffix)! }
         loginPage = tenant.issuer.text + "/u/login"
+        let tokenSettings = config.forwardAuth.identityToken
+        identityToken = tokenSettings.enabled ? tenant.activeKeys.first.map {
+            IdentityTokenIssuer(issuer: tenant.issuer.text, key: $0, lifetime: Int(tokenSettings.lifetime.wholeSeconds))
+        } : nil
     }
 
     func name(_ header: IdentityHeader) -> HTTPField.Name { fieldNames[header.rawValue] }

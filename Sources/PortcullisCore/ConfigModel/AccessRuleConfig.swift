@@ -13,6 +13,7 @@ public struct ForwardAuthSettings: ConfigObject, Hashable {
     public var defaultPolicy: DefaultPolicy = .deny
     public var headerPrefix = "X-Portcullis-"
     public var allowedReturnHosts: [String] = []
+    public var identityToken = IdentityTokenSettings()
     public var source: SourceMap?
 
     public init() {}
@@ -22,11 +23,40 @@ public struct ForwardAuthSettings: ConfigObject, Hashable {
         headerPrefix = r.value("header_prefix", default: "X-Portcullis-", "Prefix of the identity headers sent to the upstream.")
         allowedReturnHosts = r.list("allowed_return_hosts",
                                     "Hosts the login page may send users back to (`rd`), besides those named in access rules.")
+        identityToken = r.optional("identity_token",
+                                   "A short-lived signed JWT of the identity for the upstream, in the `Identity-Token` header.")
+            ?? IdentityTokenSettings()
         source = r.source
         guard !r.isDescribing else { return }
         let tokenCharacters = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(.alphanumerics)
         if headerPrefix.isEmpty || headerPrefix.unicodeScalars.contains(where: { !$0.isASCII || !tokenCharacters.contains($0) }) {
             r.report("header_prefix", "must be a valid HTTP header name prefix such as X-Portcullis-")
+        }
+    }
+}
+
+/// The signed identity token the resolver adds to allowed answers (header `<header_prefix>Identity-Token`).
+public struct IdentityTokenSettings: ConfigObject, Hashable {
+    public static let definitionName = "IdentityToken"
+    public static let summary = "A signed JWT of the identity for the upstream; see docs/nginx.md."
+
+    public static let lifetimeRange: ClosedRange<Duration> = .seconds(10) ... .seconds(600)
+
+    public var enabled = false
+    public var lifetime: Duration = .seconds(60)
+    public var source: SourceMap?
+
+    public init() {}
+
+    public init(reading r: ObjectReader) {
+        enabled = r.value("enabled", default: false,
+                          "Add the `Identity-Token` header, signed with the tenant's active key, to allowed answers.")
+        lifetime = r.value("lifetime", default: .seconds(60),
+                           "How long a token is valid (`exp` - `iat`); between 10s and 10m. A token is reused until half of it is left.")
+        source = r.source
+        guard !r.isDescribing else { return }
+        if !Self.lifetimeRange.contains(lifetime) {
+            r.report("lifetime", "must be between 10s and 10m, found \(lifetime.configText)")
         }
     }
 }
