@@ -34,6 +34,11 @@ public enum PortcullisMetrics {
                 .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                 .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
             ]
+            // Hash times cluster around tens of milliseconds: 1 ms buckets there give a usable
+            // median (the benchmarks read it), coarse ones around it catch outliers.
+            factory.durationHistogramBuckets[passwordHashDuration] =
+                [.milliseconds(1), .milliseconds(5)] + (10...60).map { .milliseconds($0) }
+                + [.milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
             MetricsSystem.bootstrap(factory)
             done = true
         }
