@@ -91,9 +91,14 @@ public struct AuthorizationFlow: Sendable {
             }
             organizationID = organization.id
         }
-        let roles = try await storage.effectiveRoles(tenantID: tenant.id, userID: user.id, organizationID: organizationID)
+        // What the user holds matters only to an API that enforces policies; skip the reads otherwise.
+        var held: Set<String> = []
+        if let audience = request.audience, audience.enforcePolicies {
+            held = Set(try await HeldPermissions.load(userID: user.id, organizationID: organizationID, on: audience,
+                                                      tenant: tenant, storage: storage))
+        }
         let scopes = ScopePolicy(tenant: tenant.config).userScopes(
-            requested: request.scopes, client: request.client.config, resourceServer: request.audience, roles: roles)
+            requested: request.scopes, client: request.client.config, resourceServer: request.audience, held: held)
         let needsConsent = !request.client.config.firstParty || request.prompt.contains("consent")
         if needsConsent, !consentGiven {
             return interactive ? .consent(scopes: scopes) : fail(.consentRequired, "the user has not approved this client")

@@ -4,8 +4,10 @@ import PortcullisCore
 ///
 /// - OpenID scopes are granted when the client may request them (`allowed_scopes`).
 /// - A scope the requested resource server defines is granted, when the API enforces policies,
-///   only if the user holds that permission through one of their effective roles; without
-///   enforcement every defined scope is granted.
+///   only if the user holds that permission (directly or through one of their effective roles);
+///   without enforcement every defined scope is granted.
+///
+/// It reads nothing: callers pass what the user holds (``HeldPermissions`` loads it).
 /// - A scope the resource server does not define passes through unchanged.
 public struct ScopePolicy: Sendable {
     public static let openIDScopes: Set<String> = ["openid", "profile", "email", "address", "phone", "offline_access"]
@@ -14,10 +16,11 @@ public struct ScopePolicy: Sendable {
 
     public init(tenant: TenantConfig) { self.tenant = tenant }
 
-    /// The permissions (scope values) the roles give on `resourceServer`, sorted.
-    public func permissions(roles: [String], resourceServer: String) -> [String] {
+    /// The permissions (scope values) held on `resourceServer`: those the roles give plus `direct`,
+    /// the user's own grants on it, sorted and unique.
+    public func permissions(roles: [String], direct: [String] = [], resourceServer: String) -> [String] {
         let roleSet = Set(roles)
-        var granted = Set<String>()
+        var granted = Set(direct)
         for role in tenant.roles where roleSet.contains(role.name.value) {
             for permission in role.permissions where permission.resourceServer?.value == resourceServer {
                 granted.formUnion(permission.scopes.map(\.value))
@@ -26,11 +29,11 @@ public struct ScopePolicy: Sendable {
         return granted.sorted()
     }
 
-    /// Scopes granted to a user of `client`, in request order.
+    /// Scopes granted to a user of `client`, in request order. `held`: the user's permissions on
+    /// `resourceServer` (see ``permissions(roles:direct:resourceServer:)``).
     public func userScopes(requested: [String], client: ClientConfig, resourceServer: ResourceServerConfig?,
-                           roles: [String]) -> [String] {
+                           held: Set<String>) -> [String] {
         let defined = Set(resourceServer?.scopes.map(\.value) ?? [])
-        let held = resourceServer.map { Set(permissions(roles: roles, resourceServer: $0.identifier.value)) } ?? []
         return requested.filter { scope in
             if Self.openIDScopes.contains(scope) {
                 guard client.allowedScopes.contains(scope) else { return false }

@@ -10,4 +10,5 @@
 public protocol PortcullisStorage:
     StoreHealth, SigningKeyStore, AuditEventStore,
     UserStore, CredentialStore, LoginAttemptStore, SessionStore, EmailTokenStore,
-    AuthorizationCodeStore, RefreshTokenStore, OrganizationStore, RoleAssignmentStore {}
+    AuthorizationCodeStore, RefreshTokenStore, OrganizationStore, RoleAssignmentStore,
+    UserPermissionStore {}

@@ -266,6 +266,21 @@ public enum SQLiteMigrations {
                 ON role_assignments (tenant_id, organization_id, user_id, role) WHERE organization_id IS NOT NULL;
             CREATE INDEX role_assignments_by_user ON role_assignments (tenant_id, user_id);
             """),
+        ("v8_user_permissions", """
+            -- Permissions given to users directly. resource_server: a resource server identifier and
+            -- permission: one of its scope values, both from the tenant's configuration. The primary
+            -- key starts with the user, so it serves listing a user's grants, in order, and the
+            -- cascade when the user is deleted. Times: UTC Unix ms.
+            CREATE TABLE user_permissions (
+                tenant_id       TEXT    NOT NULL,
+                user_id         TEXT    NOT NULL,
+                resource_server TEXT    NOT NULL,
+                permission      TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, user_id, resource_server, permission),
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -34,6 +34,7 @@ public struct StoreConformance: Sendable {
     public static let cases: [Case] = healthCases + signingKeyCases + auditEventCases
         + userCases + userChangeCases + credentialCases + loginAttemptCases + sessionCases + emailTokenCases
         + authorizationCodeCases + refreshTokenCases + organizationCases + roleAssignmentCases
+        + userPermissionCases
 
     private let makeStore: MakeStore
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import PortcullisConfig
 import PortcullisStore
 
-/// Lookups the roles and orgs commands share, each failing with one clear line and exit code 1.
+/// Lookups the roles, permissions and orgs commands share, each failing with one clear line and exit code 1.
 extension AdminContext {
     /// The user with `email` on the tenant's database connection (the named one, or the first).
     func user(tenant id: String, email: String, connection name: String?) async throws -> User {

@@ -9,6 +9,7 @@ struct PortcullisCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, ConfigCommand.self, BackupCommand.self, UsersCommand.self,
             RolesCommand.self,
+            PermissionsCommand.self,
             OrgsCommand.self,
             AccessCommand.self,
             VersionCommand.self,

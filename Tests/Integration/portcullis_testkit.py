@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -367,3 +368,69 @@ def page_server(portcullis_bin: Path, workdir: Path, request,
             print(f"\n--- server log ({server.log_path}) ---\n{server.log_tail(80)}")
             if extra_log is not None:
                 print(extra_log())
+
+
+class Admin:
+    """Runs administrative portcullis commands (users, roles, orgs, permissions) on one config copy
+    and one database."""
+
+    def __init__(self, binary: Path, workdir: Path) -> None:
+        self.binary = binary
+        self.workdir = workdir
+        self.config_dir = copy_config(workdir / "config")
+        self.database = workdir / "db.sqlite"
+
+    @classmethod
+    def with_example_users(cls, binary: Path, workdir: Path) -> Admin:
+        """ann@ and bob@example.com in acme, gina@example.com in globex."""
+        admin = cls(binary, workdir)
+        admin.import_users("ann@example.com", "bob@example.com")
+        admin.import_users("gina@example.com", tenant="globex")
+        return admin
+
+    def run(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> CommandResult:
+        proc = subprocess.run(
+            [
+                str(self.binary), group, subcommand,
+                "--config", str(self.config_dir),
+                "--secrets", str(EXAMPLE_SECRETS),
+                "--database", str(self.database),
+                "--tenant", tenant,
+                *args,
+            ],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=self.workdir,
+        )
+        result = CommandResult(proc.returncode, proc.stdout, proc.stderr)
+        assert_no_crash(result)
+        return result
+
+    def ok(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> list[str]:
+        result = self.run(group, subcommand, *args, tenant=tenant)
+        assert result.returncode == 0, result.output
+        assert "error" not in result.stderr, result.output
+        return result.stdout.splitlines()
+
+    def fails(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> str:
+        """Runs a command that must fail with exit code 1 and one `error:` line; returns that line."""
+        result = self.run(group, subcommand, *args, tenant=tenant)
+        assert result.returncode == 1, result.output
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1, result.output
+        return errors[0]
+
+    def import_users(self, *emails: str, tenant: str = "acme") -> None:
+        path = self.workdir / f"users-{uuid.uuid4().hex[:8]}.jsonl"
+        path.write_text("".join(json.dumps({"email": email, "email_verified": True}) + "\n" for email in emails))
+        result = self.run("users", "import", str(path), tenant=tenant)
+        assert result.returncode == 0, result.output
+
+    def user_id(self, email: str, tenant: str = "acme") -> str:
+        for line in self.ok("users", "export", tenant=tenant):
+            user = json.loads(line)
+            if user["email"] == email:
+                return user["user_id"]
+        raise AssertionError(f"{email} not exported")

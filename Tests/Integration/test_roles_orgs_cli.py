@@ -6,79 +6,17 @@ configuration, whose tenant acme defines the roles admin and viewer and globex d
 
 from __future__ import annotations
 
-import json
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 
-from portcullis_testkit import EXAMPLE_SECRETS, CommandResult, assert_no_crash, copy_config
-
-
-class Admin:
-    """Runs portcullis commands on one config copy and one database."""
-
-    def __init__(self, binary: Path, workdir: Path) -> None:
-        self.binary = binary
-        self.workdir = workdir
-        self.config_dir = copy_config(workdir / "config")
-        self.database = workdir / "db.sqlite"
-
-    def run(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> CommandResult:
-        proc = subprocess.run(
-            [
-                str(self.binary), group, subcommand,
-                "--config", str(self.config_dir),
-                "--secrets", str(EXAMPLE_SECRETS),
-                "--database", str(self.database),
-                "--tenant", tenant,
-                *args,
-            ],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=self.workdir,
-        )
-        result = CommandResult(proc.returncode, proc.stdout, proc.stderr)
-        assert_no_crash(result)
-        return result
-
-    def ok(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> list[str]:
-        result = self.run(group, subcommand, *args, tenant=tenant)
-        assert result.returncode == 0, result.output
-        assert "error" not in result.stderr, result.output
-        return result.stdout.splitlines()
-
-    def fails(self, group: str, subcommand: str, *args: str, tenant: str = "acme") -> str:
-        """Runs a command that must fail with exit code 1 and one `error:` line; returns that line."""
-        result = self.run(group, subcommand, *args, tenant=tenant)
-        assert result.returncode == 1, result.output
-        errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-        assert len(errors) == 1, result.output
-        return errors[0]
-
-    def import_users(self, *emails: str, tenant: str = "acme") -> None:
-        path = self.workdir / f"users-{uuid.uuid4().hex[:8]}.jsonl"
-        path.write_text("".join(json.dumps({"email": email, "email_verified": True}) + "\n" for email in emails))
-        result = self.run("users", "import", str(path), tenant=tenant)
-        assert result.returncode == 0, result.output
-
-    def user_id(self, email: str, tenant: str = "acme") -> str:
-        for line in self.ok("users", "export", tenant=tenant):
-            user = json.loads(line)
-            if user["email"] == email:
-                return user["user_id"]
-        raise AssertionError(f"{email} not exported")
+from portcullis_testkit import Admin
 
 
 @pytest.fixture
 def admin(portcullis_bin: Path, tmp_path: Path) -> Admin:
-    admin = Admin(portcullis_bin, tmp_path)
-    admin.import_users("ann@example.com", "bob@example.com")
-    admin.import_users("gina@example.com", tenant="globex")
-    return admin
+    return Admin.with_example_users(portcullis_bin, tmp_path)
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,17 +18,16 @@ struct UserTokens {
     var sessionDigest: String?
     var grantID: String
 
-    /// Permissions come from the user's roles now (tenant-wide plus the organization's), so a
-    /// role change applies at the next refresh.
+    /// Permissions come from the user's roles (tenant-wide plus the organization's) and direct
+    /// grants as they are now, so a role or grant change applies at the next refresh.
     func response(in context: GrantContext, refreshToken: String?) async throws(OAuthError) -> TokenResponse {
         let resourceServer = context.resourceServer(audience)
         var permissions: [String]?
         if let resourceServer, resourceServer.tokenDialect == .accessTokenAuthz {
-            let roles = try await context.store {
-                try await context.storage.effectiveRoles(tenantID: context.tenant.id, userID: user.id,
-                                                         organizationID: organizationID)
+            permissions = try await context.store {
+                try await HeldPermissions.load(userID: user.id, organizationID: organizationID, on: resourceServer,
+                                               tenant: context.tenant, storage: context.storage)
             }
-            permissions = context.scopePolicy.permissions(roles: roles, resourceServer: resourceServer.identifier.value)
         }
         let hookClaims = try await context.hooks.postLogin(tenant: context.tenant.id, user: user,
                                                            clientID: client.clientID.value, scopes: scopes)
