@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PortcullisCore
 import PortcullisForwardAuth
 
 /// The resolver's decisions on the wire. Bodies are empty: proxies only read status and headers,
@@ -47,13 +48,10 @@ enum ResolverResponse {
 
     static func loginURL(tenant: ResolverTenant, returnTo: String) -> String {
         guard returnTo.utf8.count <= maximumReturnURL,
-              let encoded = returnTo.addingPercentEncoding(withAllowedCharacters: unreserved)
+              let encoded = FormEncoding.percentEncoded(returnTo)
         else { return tenant.loginPage }
         return tenant.loginPage + "?rd=" + encoded
     }
-
-    private static let unreserved = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     private static func add(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields, tenant: ResolverTenant) {
         for (header, value) in IdentityHeader.values(for: identity) {

@@ -18,10 +18,8 @@ public struct ClientAuthentication: Sendable {
             if let header = authorizationHeader, header.lowercased().hasPrefix("basic "),
                let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") {
-                func decode(_ s: Substring) -> String {
-                    s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
-                }
-                basic = (decode(text[..<colon]), decode(text[text.index(after: colon)...]))
+                let (id, secret) = (text[..<colon], text[text.index(after: colon)...])
+                basic = (FormEncoding.decode(id) ?? String(id), FormEncoding.decode(secret) ?? String(secret))
             }
         }
     }

@@ -20,14 +20,7 @@ public struct OAuthParameters: Sendable {
 
     /// Parses `a=b&c=d` with `+` as space (HTML form encoding).
     public init(formEncoded text: some StringProtocol) {
-        let pairs: [(String, String)] = text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: some StringProtocol) -> String {
-                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
-        }
-        self.init(pairs)
+        self.init(FormEncoding.fields(text).map { ($0.name ?? "", $0.value ?? "") })
     }
 
     /// Parses a JSON object body; strings are kept, numbers and booleans become their text, other

@@ -134,26 +134,15 @@ extension OAuthEndpoints {
         switch response.mode {
         case .query:
             let separator = response.redirectURI.contains("?") ? "&" : "?"
-            let location = response.redirectURI + separator + Self.encode(response.parameters)
+            let location = response.redirectURI + separator + FormEncoding.encode(response.parameters)
             return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
         case .formPost:
             return FormPostResponse.make(response)
         }
     }
 
+    /// A parameter set as a query string, in name order so the same request gives the same URL.
     static func encode(_ values: [String: String]) -> String {
-        encode(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        FormEncoding.encode(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
-
-    static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-    }
-
-    /// Form-safe percent-encoding: everything but RFC 3986 unreserved characters.
-    static func percentEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    private static let unreserved = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
