@@ -9,10 +9,7 @@ import Testing
 @Suite("Authorization endpoint")
 struct AuthorizeEndpointTests {
     @Test func untrustedClientOrRedirectShowsAnErrorPageAndNeverRedirects() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty(withUser: false) { server, rp in
             let requests = [
                 [("response_type", "code"), ("client_id", "nobody"), ("redirect_uri", RelyingParty.callback), ("scope", "openid")],
                 [("response_type", "code"), ("client_id", "acme-web"), ("redirect_uri", "https://evil.example/cb"), ("scope", "openid")],
@@ -29,10 +26,7 @@ struct AuthorizeEndpointTests {
     }
 
     @Test func otherErrorsRedirectWithRFC6749Codes() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty(withUser: false) { server, rp in
             let base = [("client_id", "acme-web"), ("redirect_uri", RelyingParty.callback), ("state", "xyz"), ("scope", "openid")]
             let cases: [([(String, String)], String)] = [
                 ([("response_type", "token")], "unsupported_response_type"),
@@ -59,11 +53,7 @@ struct AuthorizeEndpointTests {
     }
 
     @Test func promptLoginAndMaxAgeAskForThePasswordAgainAndAdvanceAuthTime() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let first = try DecodedJWT(try #require(try await rp.spaTokens(scope: "openid")["id_token"]?.stringValue))
 
             // With a session and no prompt the code comes at once (single sign-on).
@@ -131,13 +121,11 @@ struct AuthorizeEndpointTests {
 
             // Switching organization on refresh: refused for a non-member, allowed for a member.
             let refresh = try #require(tokens["refresh_token"]?.stringValue)
-            let denied = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh),
-                                             ("client_id", "acme-spa"), ("organization", "stark")])
+            let denied = try await rp.refresh(refresh, [("organization", "stark")])
             #expect(denied.status == .badRequest)
             #expect(denied.json["access_token"] == nil)
             _ = try await server.storage.addMember(tenantID: "acme", organizationID: other.id, userID: user.id, at: Date())
-            let switched = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh),
-                                               ("client_id", "acme-spa"), ("organization", "stark")])
+            let switched = try await rp.refresh(refresh, [("organization", "stark")])
             #expect(switched.status == .ok, "\(switched.json)")
             let access = try DecodedJWT(try #require(switched.json["access_token"]?.stringValue))
             #expect(access.claims["org_id"]?.stringValue == other.id)

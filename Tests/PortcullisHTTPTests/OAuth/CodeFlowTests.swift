@@ -58,11 +58,7 @@ struct CodeFlowTests {
     }
 
     @Test func confidentialClientWithBasicAuthentication() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let answer = try await rp.authorize([
                 ("response_type", "code"), ("client_id", "acme-web"), ("redirect_uri", RelyingParty.callback),
                 ("scope", "openid email"), ("state", "s1"),
@@ -86,11 +82,7 @@ struct CodeFlowTests {
     }
 
     @Test func replayedCodeFailsAndRevokesWhatItIssued() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let pkce = RelyingParty.pkce()
             let answer = try await rp.authorize(
                 RelyingParty.spaRequest(state: "s", scope: "openid offline_access", challenge: pkce.challenge))
@@ -105,18 +97,13 @@ struct CodeFlowTests {
             let second = try await rp.token(exchange)
             #expect(second.status == .badRequest)
             #expect(second.json["error"] == "invalid_grant")
-            let refreshed = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh),
-                                                ("client_id", "acme-spa")])
+            let refreshed = try await rp.refresh(refresh)
             #expect(refreshed.json["error"] == "invalid_grant", "the first exchange's refresh token is revoked")
         }
     }
 
     @Test func pkceAndRedirectURIMistakesAreInvalidGrant() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let cases: [(String, [(String, String)])] = [
                 ("wrong verifier", [("code_verifier", RelyingParty.pkce().verifier), ("redirect_uri", RelyingParty.callback)]),
                 ("missing verifier", [("redirect_uri", RelyingParty.callback)]),
@@ -137,33 +124,25 @@ struct CodeFlowTests {
     }
 
     @Test func refreshRotationDetectsReuseAndRevokesTheFamily() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let tokens = try await rp.spaTokens()
             let first = try #require(tokens["refresh_token"]?.stringValue)
-            let rotated = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "acme-spa")])
+            let rotated = try await rp.refresh(first)
             #expect(rotated.status == .ok, "\(rotated.json)")
             let second = try #require(rotated.json["refresh_token"]?.stringValue)
             #expect(second != first)
             #expect(rotated.json["id_token"]?.stringValue != nil)
 
-            let reused = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", first), ("client_id", "acme-spa")])
+            let reused = try await rp.refresh(first)
             #expect(reused.status == .badRequest)
             #expect(reused.json["error"] == "invalid_grant")
-            let successor = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", second), ("client_id", "acme-spa")])
+            let successor = try await rp.refresh(second)
             #expect(successor.json["error"] == "invalid_grant", "reuse revoked the whole family")
         }
     }
 
     @Test func formPostResponseMode() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let pkce = RelyingParty.pkce()
             let answer = try await rp.authorize(
                 RelyingParty.spaRequest(state: "<s&\"", challenge: pkce.challenge, [("response_mode", "form_post")]))

@@ -28,8 +28,7 @@ struct DirectPermissionTests {
             _ = try await server.storage.revokePermission(tenantID: "acme", userID: user.id, resourceServer: api,
                                                           permission: "read:orders")
             let refresh = try #require(tokens["refresh_token"]?.stringValue)
-            let refreshed = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh),
-                                                ("client_id", "acme-spa")])
+            let refreshed = try await rp.refresh(refresh)
             #expect(refreshed.status == .ok, "\(refreshed.json)")
             let after = try DecodedJWT(try #require(refreshed.json["access_token"]?.stringValue))
             #expect(after.claims["permissions"] == [])

@@ -101,6 +101,13 @@ struct RelyingParty {
         return (response.status, response.headers, json)
     }
 
+    /// The refresh grant for `acme-spa` (a public client).
+    func refresh(_ token: String, _ extra: [(String, String)] = []) async throws
+        -> (status: HTTPResponse.Status, headers: HTTPFields, json: JSONValue)
+    {
+        try await self.token([("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", "acme-spa")] + extra)
+    }
+
     /// Logs in and runs the code flow for `acme-spa` (public, PKCE); returns the token response.
     mutating func spaTokens(scope: String = "openid profile email offline_access", extra: [(String, String)] = [],
                             email: String = "alice@example.com") async throws -> JSONValue {
@@ -144,5 +151,20 @@ extension TestServer {
         let hash = try PasswordHasher().hash(password: LoginFlowTests.password)
         try await storage.setPassword(PasswordCredential(tenantID: "acme", userID: user.id, hash: hash, updatedAt: Date()))
         return user
+    }
+}
+
+extension TestServer {
+    /// Runs `body` with a relying party against a fresh in-process server with the hosted pages,
+    /// Alice created first unless `withUser` is false; the server's files are removed afterwards.
+    static func withRelyingParty(withUser: Bool = true,
+                                 _ body: @Sendable (TestServer, inout RelyingParty) async throws -> Void) async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        if withUser { _ = try await server.createAcmeUser() }
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var rp = RelyingParty(client)
+            try await body(server, &rp)
+        }
     }
 }

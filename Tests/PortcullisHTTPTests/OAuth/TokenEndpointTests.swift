@@ -99,11 +99,7 @@ struct TokenEndpointTests {
     }
 
     @Test func revocationAndIntrospection() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let tokens = try await rp.spaTokens()
             let refresh = try #require(tokens["refresh_token"]?.stringValue)
             let access = try #require(tokens["access_token"]?.stringValue)
@@ -121,7 +117,7 @@ struct TokenEndpointTests {
             #expect(revoked.status == .ok)
             let unknown = try await rp.token([("token", "not-a-token"), ("client_id", "acme-spa")], path: "/acme/oauth/revoke")
             #expect(unknown.status == .ok)
-            let refreshed = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "acme-spa")])
+            let refreshed = try await rp.refresh(refresh)
             #expect(refreshed.json["error"] == "invalid_grant")
             let afterRevoke = try await rp.token([("token", access)], basic: web, path: "/acme/oauth/introspect")
             #expect(afterRevoke.json == ["active": false], "revoking the grant retires its access tokens")
@@ -129,11 +125,7 @@ struct TokenEndpointTests {
     }
 
     @Test func rpInitiatedLogoutEndsTheSessionAndRedirectsWithState() async throws {
-        let server = try await TestServer()
-        defer { server.remove() }
-        _ = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
-            var rp = RelyingParty(client)
+        try await TestServer.withRelyingParty { server, rp in
             let tokens = try await rp.spaTokens(scope: "openid")
             let idToken = try #require(tokens["id_token"]?.stringValue)
             let unregistered = try await rp.get("/acme/oidc/logout?" + RelyingParty.query([
