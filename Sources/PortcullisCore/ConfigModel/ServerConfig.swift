@@ -56,7 +56,7 @@ public struct ServerSettings: ConfigObject, Hashable {
         publicURL = r.optional("public_url",
                                "Base URL at which clients reach this server; used for links that belong to no tenant.")
         developmentMode = r.value("development_mode", default: false,
-                                  "Allows conveniences that are unsafe in production: tenants without signing keys get a generated key stored in the database. Logged loudly.")
+                                  "Allows conveniences that are unsafe in production: tenants without signing keys get generated ES256 and RS256 keys stored in the database. Logged loudly.")
         maxBodySize = r.integer("max_body_size", default: 1 << 20, in: 1024...(64 << 20),
                                 "Largest accepted request body in bytes; larger requests get 413.")
         drainTimeout = r.value("drain_timeout", default: .seconds(20),
