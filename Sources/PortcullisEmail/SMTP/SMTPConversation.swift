@@ -51,13 +51,25 @@ struct SMTPConversation {
         }
         defer { timer.cancel() }
         do {
-            if let bytes { try await writer.write(ByteBuffer(bytes: bytes)) }
+            if let bytes { try await write(bytes) }
             if let reply = try await replies.next() { return reply }
             throw SMTPError(stage: stage, reason: expired.hasFired ? .timedOut : .connectionFailed("server closed the connection"))
         } catch let error as SMTPError {
             throw error
         } catch {
             throw Self.classify(error, stage: stage, timedOut: expired.hasFired)
+        }
+    }
+
+    /// Writes `bytes`. When the pipeline has already failed (a TLS handshake the server broke, say),
+    /// the write only learns "closed channel"; the reason travels on the inbound side, so it is read
+    /// from there and reported instead.
+    private mutating func write(_ bytes: [UInt8]) async throws {
+        do {
+            try await writer.write(ByteBuffer(bytes: bytes))
+        } catch let writeError {
+            _ = try await replies.next()
+            throw writeError
         }
     }
 
