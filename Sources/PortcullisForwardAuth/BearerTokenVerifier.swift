@@ -4,24 +4,28 @@ import PortcullisStore
 
 /// Turns an `Authorization: Bearer` access token of one tenant into an identity: signature by
 /// one of the tenant's keys, `typ: at+jwt`, issuer and expiry (``AccessTokenVerifier``), then the
-/// user (who must still exist and not be blocked) and their roles in the token's organization.
+/// grant it was minted under (not revoked, as at userinfo and introspection), then the user (who
+/// must still exist and not be blocked) and their roles in the token's organization.
 /// Machine-to-machine tokens (`sub` = `<client_id>@clients`) name no user and give no identity.
 ///
 /// Verified tokens are kept in the resolver's ``SessionCache`` until the cache's TTL or the
 /// token's expiry, whichever is first, so a client repeating its token costs neither a signature
-/// check nor a query; revoking the user's sessions drops them too.
+/// check nor a query; revoking the grant (``SessionCache`` is the token endpoint's
+/// `GrantRevocationObserver`) or the user's sessions drops them at once.
 public struct BearerTokenVerifier: Sendable {
     let accessTokens: AccessTokenVerifier
     let tenantID: String
     let users: any UserStore
+    let grants: any RefreshTokenStore
     let roles: RoleLookup
     let cache: SessionCache
 
-    public init(accessTokens: AccessTokenVerifier, tenantID: String, users: any UserStore, roles: @escaping RoleLookup,
-                cache: SessionCache) {
+    public init(accessTokens: AccessTokenVerifier, tenantID: String, users: any UserStore,
+                grants: any RefreshTokenStore, roles: @escaping RoleLookup, cache: SessionCache) {
         self.accessTokens = accessTokens
         self.tenantID = tenantID
         self.users = users
+        self.grants = grants
         self.roles = roles
         self.cache = cache
     }
@@ -33,9 +37,13 @@ public struct BearerTokenVerifier: Sendable {
             return hit.entry.identity
         }
         let generation = cache.generation
-        guard case .success(let claims) = accessTokens.verify(token, now: now), let userID = claims.userID,
-              let user = try await users.user(tenantID: tenantID, id: userID), !user.blocked
+        guard case .success(let claims) = accessTokens.verify(token, now: now), let userID = claims.userID
         else { return nil }
+        if let grantID = claims.grantID,
+           try await grants.isRefreshTokenFamilyRevoked(tenantID: tenantID, familyID: grantID) {
+            return nil
+        }
+        guard let user = try await users.user(tenantID: tenantID, id: userID), !user.blocked else { return nil }
         let identity = ForwardAuthIdentity(
             userID: user.externalID, email: user.email, emailVerified: user.emailVerified, name: user.name,
             roles: try await roles(tenantID, user.id, claims.orgID), organizationID: claims.orgID, amr: [],
@@ -43,7 +51,8 @@ public struct BearerTokenVerifier: Sendable {
         let expiry = Date(timeIntervalSince1970: TimeInterval(claims.exp))
         cache.store(key, SessionCache.Entry(
             tenantID: tenantID, userID: user.id, identity: identity, idleExpiresAt: expiry, absoluteExpiresAt: expiry,
-            freshUntil: min(expiry, now.addingTimeInterval(cache.ttl)), touchedAt: .distantFuture),
+            freshUntil: min(expiry, now.addingTimeInterval(cache.ttl)), touchedAt: .distantFuture,
+            grantID: claims.grantID),
             ifGeneration: generation)
         return identity
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisCore
 import PortcullisCrypto
 import Synchronization
 
@@ -20,9 +21,11 @@ public final class SessionCache: Sendable {
         public let freshUntil: Date
         /// When the store last recorded activity on the session (see ``lookup(_:tenantID:now:idleTimeout:)``).
         public var touchedAt: Date
+        /// For access tokens: the grant they were minted under, so revoking it drops them.
+        public let grantID: String?
 
         public init(tenantID: String, userID: String, identity: ForwardAuthIdentity, idleExpiresAt: Date,
-                    absoluteExpiresAt: Date, freshUntil: Date, touchedAt: Date) {
+                    absoluteExpiresAt: Date, freshUntil: Date, touchedAt: Date, grantID: String? = nil) {
             self.tenantID = tenantID
             self.userID = userID
             self.identity = identity
@@ -30,6 +33,7 @@ public final class SessionCache: Sendable {
             self.absoluteExpiresAt = absoluteExpiresAt
             self.freshUntil = freshUntil
             self.touchedAt = touchedAt
+            self.grantID = grantID
         }
     }
 
@@ -116,6 +120,14 @@ public final class SessionCache: Sendable {
         }
     }
 
+    /// Drops the access tokens of a revoked grant.
+    public func invalidate(tenantID: String, grantID: String) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { $0.value.tenantID != tenantID || $0.value.grantID != grantID }
+        }
+    }
+
     public func removeAll() {
         state.withLock { state in
             state.generation &+= 1
@@ -124,4 +136,10 @@ public final class SessionCache: Sendable {
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
+}
+
+extension SessionCache: GrantRevocationObserver {
+    public func grantRevoked(tenantID: String, grantID: String) {
+        invalidate(tenantID: tenantID, grantID: grantID)
+    }
 }

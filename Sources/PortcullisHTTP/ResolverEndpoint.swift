@@ -28,7 +28,8 @@ struct ResolverEndpoint: Sendable {
                                                                        cache: cache))
         tenants = ResolverTenants { tenant in
             BearerTokenVerifier(accessTokens: AccessTokenVerifier(issuer: tenant.issuer.text, keys: tenant.signingKeys),
-                                tenantID: tenant.id, users: storage, roles: roles, cache: cache)
+                                tenantID: tenant.id, users: storage, grants: storage, roles: roles,
+                                cache: cache)
         }
     }
 

@@ -8,10 +8,13 @@ import PortcullisStore
 public struct TokenIntrospection: Sendable {
     public let tenant: Tenant
     public let storage: any OAuthStorage
+    let grantRevocation: GrantRevocation
 
-    public init(tenant: Tenant, storage: any OAuthStorage) {
+    public init(tenant: Tenant, storage: any OAuthStorage,
+                revocationObserver: any GrantRevocationObserver = NoGrantRevocationObserver()) {
         self.tenant = tenant
         self.storage = storage
+        self.grantRevocation = GrantRevocation(grants: storage, observer: revocationObserver)
     }
 
     /// RFC 7662 §2.2. Inactive, unknown and foreign tokens all answer only `{"active": false}`.
@@ -52,12 +55,12 @@ public struct TokenIntrospection: Sendable {
             let digest = SecretDigest(of: token).hex
             if let refresh = try await storage.refreshTokenRecord(tenantID: tenant.id, digest: digest) {
                 guard refresh.clientID == caller.id else { return }
-                try await storage.revokeRefreshTokenFamily(tenantID: tenant.id, familyID: refresh.familyID, at: now)
+                try await grantRevocation.revoke(tenantID: tenant.id, grantID: refresh.familyID, at: now)
                 return
             }
             if case .success(let claims) = tenant.accessTokenVerifier.verify(token, now: now),
                claims.clientID == caller.id, let grantID = claims.grantID {
-                try await storage.revokeRefreshTokenFamily(tenantID: tenant.id, familyID: grantID, at: now)
+                try await grantRevocation.revoke(tenantID: tenant.id, grantID: grantID, at: now)
             }
         } catch {
             throw OAuthError.unavailable

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisCore
 import PortcullisCrypto
 import PortcullisForwardAuth
 import PortcullisStore
@@ -43,6 +44,25 @@ struct SessionCacheTests {
         cache.invalidate(tenantID: "acme", userID: "usr_1")
         #expect(cache.count == 1)
         #expect(cache.lookup(SecretDigest(of: "c"), tenantID: "acme", now: Self.start, idleTimeout: 3600) != nil)
+    }
+
+    @Test func aRevokedGrantDropsOnlyItsAccessTokens() {
+        let cache = SessionCache()
+        for (token, tenant, grant) in [("a", "acme", "grt_1"), ("b", "acme", "grt_2"), ("c", "globex", "grt_1")] {
+            let base = entry(tenant: tenant)
+            let tokenEntry = SessionCache.Entry(
+                tenantID: base.tenantID, userID: base.userID, identity: base.identity, idleExpiresAt: base.idleExpiresAt,
+                absoluteExpiresAt: base.absoluteExpiresAt, freshUntil: base.freshUntil, touchedAt: base.touchedAt,
+                grantID: grant)
+            cache.store(SecretDigest(of: token), tokenEntry, ifGeneration: cache.generation)
+        }
+        cache.store(SecretDigest(of: "session"), entry(), ifGeneration: cache.generation)
+        let observer: any GrantRevocationObserver = cache
+        observer.grantRevoked(tenantID: "acme", grantID: "grt_1")
+        #expect(cache.lookup(SecretDigest(of: "a"), tenantID: "acme", now: Self.start, idleTimeout: 3600) == nil)
+        #expect(cache.lookup(SecretDigest(of: "b"), tenantID: "acme", now: Self.start, idleTimeout: 3600) != nil)
+        #expect(cache.lookup(SecretDigest(of: "c"), tenantID: "globex", now: Self.start, idleTimeout: 3600) != nil)
+        #expect(cache.lookup(SecretDigest(of: "session"), tenantID: "acme", now: Self.start, idleTimeout: 3600) != nil)
     }
 
     @Test func touchIsThrottled() {

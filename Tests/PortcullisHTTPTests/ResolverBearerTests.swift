@@ -61,4 +61,33 @@ struct ResolverBearerTests {
             #expect(try await resolve(client, "http://app.acme.test/dash", token: tampered).status == .unauthorized)
         }
     }
+
+    @Test func revokedGrantsStopTheirAccessTokensAtOnce() async throws {
+        try await TestServer.withRelyingParty { server, rp in
+            // RFC 7009 revocation of the refresh token, after the access token was cached.
+            let first = try await rp.spaTokens()
+            let access = try #require(first["access_token"]?.stringValue)
+            #expect(try await resolve(rp.client, "http://app.acme.test/dash", token: access).status == .ok)
+            let refresh = try #require(first["refresh_token"]?.stringValue)
+            let revoked = try await rp.token([("token", refresh), ("client_id", "acme-spa")], path: "/acme/oauth/revoke")
+            #expect(revoked.status == .ok)
+            #expect(try await resolve(rp.client, "http://app.acme.test/dash", token: access).status == .unauthorized)
+
+            // Reuse detection on the refresh grant revokes the family, and with it the first access token.
+            let second = try await rp.spaTokens()
+            let secondAccess = try #require(second["access_token"]?.stringValue)
+            let secondRefresh = try #require(second["refresh_token"]?.stringValue)
+            #expect(try await resolve(rp.client, "http://app.acme.test/dash", token: secondAccess).status == .ok)
+            #expect(try await rp.refresh(secondRefresh).status == .ok)
+            #expect(try await rp.refresh(secondRefresh).json["error"] == "invalid_grant")
+            #expect(try await resolve(rp.client, "http://app.acme.test/dash", token: secondAccess).status == .unauthorized)
+
+            // Revoked by another process (no cache entry here to drop): the store is asked on a miss.
+            let third = try await rp.spaTokens()
+            let thirdAccess = try #require(third["access_token"]?.stringValue)
+            let grantID = try #require(DecodedJWT(thirdAccess).claims["gid"]?.stringValue)
+            _ = try await server.storage.revokeRefreshTokenFamily(tenantID: "acme", familyID: grantID, at: Date())
+            #expect(try await resolve(rp.client, "http://app.acme.test/dash", token: thirdAccess).status == .unauthorized)
+        }
+    }
 }

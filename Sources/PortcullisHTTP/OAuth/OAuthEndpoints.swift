@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import PortcullisConfig
 import PortcullisCore
+import PortcullisForwardAuth
 import PortcullisOAuth
 import PortcullisUI
 
@@ -55,7 +56,8 @@ struct OAuthEndpoints: Sendable {
         case .success(let authenticated): client = authenticated
         case .failure(let error): return OAuthHTTP.error(error, tenant: tenant, headers: cors)
         }
-        let grantContext = GrantContext(tenant: tenant, storage: storage, now: Date(), hooks: hooks)
+        let grantContext = GrantContext(tenant: tenant, storage: storage, now: Date(), hooks: hooks,
+                                        revocationObserver: ui.sessionCache)
         do {
             let response = try await GrantRegistry.handle(TokenRequest(client: client, parameters: parameters), in: grantContext)
             return OAuthHTTP.json(response, headers: OAuthCORS.headers(request, tenant: tenant, client: client))
@@ -83,7 +85,8 @@ struct OAuthEndpoints: Sendable {
             return OAuthHTTP.error(.invalidRequest("token is required"), tenant: tenant, headers: cors)
         }
         do {
-            try await TokenIntrospection(tenant: tenant, storage: storage).revoke(token, caller: client, now: Date())
+            try await TokenIntrospection(tenant: tenant, storage: storage, revocationObserver: ui.sessionCache)
+                .revoke(token, caller: client, now: Date())
         } catch {
             return OAuthHTTP.error(error, tenant: tenant, headers: cors)
         }

@@ -26,7 +26,7 @@ public struct AuthorizationCodeGrant: Grant {
         case .replayed(let used):
             // RFC 6749 §4.1.2: a code used twice revokes the tokens issued with it.
             _ = try await context.store {
-                try await context.storage.revokeRefreshTokenFamily(tenantID: tenantID, familyID: used.grantID, at: context.now)
+                try await context.grantRevocation.revoke(tenantID: tenantID, grantID: used.grantID, at: context.now)
             }
             throw .invalidGrant("the authorization code was already used; the tokens issued with it are revoked")
         case .redeemed(let fresh):

@@ -26,13 +26,19 @@ public struct GrantContext: Sendable {
     public var storage: any OAuthStorage
     public var now: Date
     public var hooks: any TokenHooks
+    /// Told of grants revoked by a replayed code or a reused refresh token.
+    public var revocationObserver: any GrantRevocationObserver
 
-    public init(tenant: Tenant, storage: any OAuthStorage, now: Date, hooks: any TokenHooks = NoTokenHooks()) {
+    public init(tenant: Tenant, storage: any OAuthStorage, now: Date, hooks: any TokenHooks = NoTokenHooks(),
+                revocationObserver: any GrantRevocationObserver = NoGrantRevocationObserver()) {
         self.tenant = tenant
         self.storage = storage
         self.now = now
         self.hooks = hooks
+        self.revocationObserver = revocationObserver
     }
+
+    public var grantRevocation: GrantRevocation { GrantRevocation(grants: storage, observer: revocationObserver) }
 
     public var minter: TokenMinter { TokenMinter(tenant: tenant) }
     public var scopePolicy: ScopePolicy { ScopePolicy(tenant: tenant.config) }

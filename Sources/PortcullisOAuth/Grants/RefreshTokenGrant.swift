@@ -27,7 +27,7 @@ public struct RefreshTokenGrant: Grant {
             let grace = TimeInterval(settings.reuseInterval.components.seconds)
             guard grace > 0, context.now.timeIntervalSince(usedAt) <= grace else {
                 _ = try await context.store {
-                    try await storage.revokeRefreshTokenFamily(tenantID: tenantID, familyID: record.familyID, at: context.now)
+                    try await context.grantRevocation.revoke(tenantID: tenantID, grantID: record.familyID, at: context.now)
                 }
                 throw .invalidGrant("the refresh token was already used; every token of this grant is now revoked")
             }
