@@ -20,18 +20,23 @@ struct TenantRouter: Sendable {
 
     /// Lower-cases the host and drops a default port, matching `AbsoluteURL.authority`.
     static func normalize(host: String) -> String {
-        var host = host.lowercased()
+        // Every request passes here; hosts are nearly always lowercase already.
+        let hasUpper = host.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        var host = hasUpper ? host.lowercased() : host
         if host.hasSuffix(":80") { host.removeLast(3) } else if host.hasSuffix(":443") { host.removeLast(4) }
         return host
     }
 
     func route(host: String, path: Substring) -> (tenant: Tenant, path: Substring)? {
         guard let candidates = byHost[TenantRouter.normalize(host: host)] else { return nil }
+        // Compared as UTF-8 bytes: issuer paths are ASCII, and Character comparison would cost a
+        // grapheme walk on every request.
         for candidate in candidates {
             if candidate.prefix.isEmpty { return (candidate.tenant, path) }
-            guard path.hasPrefix(candidate.prefix) else { continue }
-            let rest = path.dropFirst(candidate.prefix.count)
-            if rest.isEmpty || rest.hasPrefix("/") { return (candidate.tenant, rest.isEmpty ? "/" : rest) }
+            guard path.utf8.starts(with: candidate.prefix.utf8) else { continue }
+            let rest = path[path.utf8.index(path.startIndex, offsetBy: candidate.prefix.utf8.count)...]
+            if rest.isEmpty { return (candidate.tenant, "/") }
+            if rest.utf8.first == UInt8(ascii: "/") { return (candidate.tenant, rest) }
         }
         return nil
     }

@@ -29,8 +29,14 @@ public enum ConstantTime {
 public struct SecretDigest: Sendable, Hashable {
     public let bytes: [UInt8]
 
-    public init(of secret: String) {
-        bytes = Array(SHA256.hash(data: Data(secret.utf8)))
+    public init(of secret: some StringProtocol) {
+        // Hashed straight from the string's UTF-8 storage: the resolver digests every cookie it sees.
+        var hasher = SHA256()
+        let hashed: Void? = secret.utf8.withContiguousStorageIfAvailable {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        }
+        if hashed == nil { hasher.update(data: Array(secret.utf8)) }  // strings without contiguous UTF-8
+        bytes = hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     public init(bytes: [UInt8]) {

@@ -31,7 +31,7 @@ public struct BearerTokenVerifier: Sendable {
     }
 
     public func identity(token: Substring, now: Date) async throws -> ForwardAuthIdentity? {
-        let key = SecretDigest(of: String(token))
+        let key = SecretDigest(of: token)
         // Access tokens have no idle timeout; the entry's own expiry is the token's.
         if let hit = cache.lookup(key, tenantID: tenantID, now: now, idleTimeout: .infinity) {
             return hit.entry.identity

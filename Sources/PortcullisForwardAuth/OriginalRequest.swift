@@ -61,14 +61,18 @@ public struct OriginalRequest: Sendable, Hashable {
         let scheme: Substring, authority: Substring, target: Substring
         if let originalURL {
             guard originalURL.utf8.count <= maximumURLLength else { return .failure(.invalid("X-Original-URL too long")) }
-            guard let colon = originalURL.firstIndex(of: ":"), originalURL[colon...].hasPrefix("://") else {
+            // Searched as UTF-8 bytes (every delimiter is ASCII, so the indices are character
+            // boundaries): this runs on every resolve, and Character searches walk graphemes.
+            let utf8 = originalURL.utf8
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8[colon...].starts(with: "://".utf8) else {
                 return .failure(.invalid("X-Original-URL"))
             }
             scheme = originalURL[..<colon]
-            let rest = originalURL[originalURL.index(colon, offsetBy: 3)...]
-            let slash = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+            let rest = originalURL[utf8.index(colon, offsetBy: 3)...]
+            let slash = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+                ?? rest.endIndex
             authority = rest[..<slash]
-            target = rest[slash...].isEmpty ? "/" : rest[slash...]
+            target = slash == rest.endIndex ? "/" : rest[slash...]
         } else if let forwardedHost {
             scheme = Substring(forwardedProto ?? "http")
             // Several proxies in a row append: the first value is the client's.
@@ -94,13 +98,14 @@ public struct OriginalRequest: Sendable, Hashable {
     static func hostOf(_ authority: Substring) -> String? {
         guard !authority.isEmpty, authority.utf8.count <= 255 else { return nil }
         var host = authority
-        if authority.first == "[" {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
+        let utf8 = authority.utf8
+        if utf8.first == UInt8(ascii: "[") {
+            guard let close = utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
             host = authority[...close]
-            let after = authority[authority.index(after: close)...]
-            guard after.isEmpty || (after.first == ":" && isPort(after.dropFirst())) else { return nil }
-        } else if let colon = authority.firstIndex(of: ":") {
-            guard isPort(authority[authority.index(after: colon)...]) else { return nil }
+            let after = authority[utf8.index(after: close)...]
+            guard after.isEmpty || (after.utf8.first == UInt8(ascii: ":") && isPort(after.dropFirst())) else { return nil }
+        } else if let colon = utf8.firstIndex(of: UInt8(ascii: ":")) {
+            guard isPort(authority[utf8.index(after: colon)...]) else { return nil }
             host = authority[..<colon]
         }
         let allowed = host.utf8.allSatisfy { byte in

@@ -28,7 +28,7 @@ public struct SessionIdentitySource: Sendable {
     {
         // Cookies are 32 random bytes in base64url; anything else is not worth a hash or a query.
         guard Self.isWellFormed(token) else { return nil }
-        let key = SecretDigest(of: String(token))
+        let key = SecretDigest(of: token)
         if let hit = cache.lookup(key, tenantID: tenantID, now: now, idleTimeout: idleTimeout) {
             if let idle = hit.touch { touchLater(tenantID: tenantID, key: key, now: now, idleExpiresAt: idle) }
             return hit.entry.identity

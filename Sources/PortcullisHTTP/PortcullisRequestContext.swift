@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import PortcullisConfig
 
 /// Per-request state: the configuration snapshot pinned for the whole request, the tenant the request
@@ -10,13 +11,16 @@ public struct PortcullisRequestContext: RequestContext {
     public var snapshot: ConfigSnapshot?
     public var tenant: Tenant?
     public var requestID: String = ""
-    /// The peer's address; see `clientAddress` for the address behind trusted proxies.
-    public let remoteAddress: String?
+    private let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
+
+    /// The peer's address; see `clientAddress` for the address behind trusted proxies. Formatted
+    /// when asked for: most requests (the resolver's, unless a rule matches networks) never need it.
+    public var remoteAddress: String? { channel.remoteAddress?.ipAddress }
 
     /// The routed tenant; tenant routes are only reachable through tenant routing, so its absence is
     /// a programming error reported as a 500 rather than a crash.

@@ -33,22 +33,23 @@ public struct PortcullisResponder: HTTPResponder {
         var context = context
         context.snapshot = configStore.snapshot
         context.requestID = RequestID.from(request.headers[.requestID])
-        context.logger[metadataKey: "request_id"] = .string(context.requestID)
-
-        var route = "unmatched"
-        var response: Response
-        do {
-            response = try await dispatch(request, context: &context, route: &route)
-        } catch let error as any HTTPResponseError {
-            response = try error.response(from: request, context: context)
-            if route == "unmatched" { route = "error" }
-        } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            response = JSONResponse.error(.internalServerError, "server_error", "internal error")
+        let requestID = context.requestID
+        return try await RequestLogMetadata.$current.withValue(.init(requestID: requestID)) {
+            var route = "unmatched"
+            var response: Response
+            do {
+                response = try await dispatch(request, context: &context, route: &route)
+            } catch let error as any HTTPResponseError {
+                response = try error.response(from: request, context: context)
+                if route == "unmatched" { route = "error" }
+            } catch {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+                response = JSONResponse.error(.internalServerError, "server_error", "internal error")
+            }
+            response.headers.append(HTTPField(name: .requestID, value: requestID))
+            record(request: request, response: response, route: route, since: start, logger: context.logger)
+            return response
         }
-        response.headers[.requestID] = context.requestID
-        record(request: request, response: response, route: route, since: start, logger: context.logger)
-        return response
     }
 
     private func dispatch(_ request: Request, context: inout PortcullisRequestContext, route: inout String)
@@ -69,20 +70,26 @@ public struct PortcullisResponder: HTTPResponder {
             return JSONResponse.error(.notFound, "not_found", "no tenant is served at this host and path")
         }
         context.tenant = tenant
-        context.logger[metadataKey: "tenant"] = .string(tenant.id)
+        let logValues = RequestLogMetadata.Values(requestID: context.requestID, tenant: tenant.id)
         if ResolverEndpoint.handles(relativePath) {
             // The hottest path: answered here, without rebuilding the request for the tenant router.
             route = "{issuer}/_resolver"
-            return await resolver.respond(to: request, relativePath: relativePath, tenant: tenant, snapshot: snapshot,
-                                          context: context)
+            let context = context
+            return await RequestLogMetadata.$current.withValue(logValues) {
+                await resolver.respond(to: request, relativePath: relativePath, tenant: tenant, snapshot: snapshot,
+                                       context: context)
+            }
         }
         var head = request.head
         var relative = String(relativePath)
         if let query = request.uri.query { relative += "?" + query }
         head.path = relative
         let tenantRequest = Request(head: head, body: request.body)
-        let response = try await tenantResponder.respond(to: tenantRequest, context: context)
-        route = "{issuer}" + (context.endpointPath ?? "unmatched")
+        let tenantContext = context
+        let response = try await RequestLogMetadata.$current.withValue(logValues) {
+            try await tenantResponder.respond(to: tenantRequest, context: tenantContext)
+        }
+        route = "{issuer}" + (tenantContext.endpointPath ?? "unmatched")
         return response
     }
 

@@ -34,22 +34,19 @@ struct ResolverEndpoint: Sendable {
     }
 
     static func handles(_ relativePath: Substring) -> Bool {
-        relativePath.hasPrefix(pathPrefix + "/") || relativePath == pathPrefix
+        // Byte comparisons: this runs for every request a tenant receives.
+        relativePath.utf8.starts(with: "/_resolver/".utf8) || relativePath.utf8.elementsEqual(pathPrefix.utf8)
     }
 
     func respond(to request: Request, relativePath: Substring, tenant: Tenant, snapshot: ConfigSnapshot,
                  context: PortcullisRequestContext) async -> Response {
         let prepared = tenants.tenant(tenant, in: snapshot)
-        let headers = request.headers
-        // Each lookup scans the fields: ask only for what this proxy style sends.
-        let originalURL = headers[.xOriginalURL]
-        let forwarded = originalURL == nil
-            ? (headers[.xForwardedProto], headers[.xForwardedHost], headers[.xForwardedURI]) : (nil, nil, nil)
-        let originalMethod = headers[.xOriginalMethod]
+        let headers = ResolverRequestHeaders(request.headers, cookieName: prepared.cookieName)
         let original: OriginalRequest
         switch OriginalRequest.from(
-            originalURL: originalURL, forwardedProto: forwarded.0, forwardedHost: forwarded.1, forwardedURI: forwarded.2,
-            originalMethod: originalMethod, forwardedMethod: originalMethod == nil ? headers[.xForwardedMethod] : nil,
+            originalURL: headers.originalURL, forwardedProto: headers.forwardedProto,
+            forwardedHost: headers.forwardedHost, forwardedURI: headers.forwardedURI,
+            originalMethod: headers.originalMethod, forwardedMethod: headers.forwardedMethod,
             fallbackMethod: request.method.rawValue)
         {
         case .success(let parsed):
@@ -65,8 +62,8 @@ struct ResolverEndpoint: Sendable {
             ? context.clientAddress(for: request).flatMap(IPNetwork.parseAddress) : nil
         let input = ForwardAuthResolver.Input(
             request: original, client: client,
-            sessionToken: Self.sessionCookie(named: prepared.cookieName, in: headers),
-            bearerToken: CredentialHeaders.bearerToken(in: headers[.authorization]))
+            sessionToken: headers.sessionCookie,
+            bearerToken: CredentialHeaders.bearerToken(in: headers.authorization))
         let outcome: ForwardAuthResolver.Outcome
         do {
             outcome = try await resolver.resolve(input, tenant: prepared.context)
@@ -74,22 +71,8 @@ struct ResolverEndpoint: Sendable {
             context.logger.error("resolver could not read the store", metadata: ["error": "\(error)"])
             return ResolverResponse.problem(.serviceUnavailable, "the session store is unavailable")
         }
-        let redirect = relativePath == Self.pathPrefix + "/redirect"
+        let redirect = relativePath.utf8.elementsEqual("/_resolver/redirect".utf8)
         return ResolverResponse.render(outcome, original: original, tenant: prepared, redirect: redirect)
-    }
-}
-
-extension ResolverEndpoint {
-    /// The session cookie without joining the `Cookie` fields into one string first: the HTTP layer
-    /// has already split them (one field per cookie), and a browser may send many.
-    static func sessionCookie(named name: String, in headers: HTTPFields) -> Substring? {
-        var total = 0
-        for field in headers where field.name == .cookie {
-            total += field.value.utf8.count
-            guard total <= CredentialHeaders.maximumCookieHeader else { return nil }
-            if let value = CredentialHeaders.cookie(named: name, in: field.value) { return value }
-        }
-        return nil
     }
 }
 

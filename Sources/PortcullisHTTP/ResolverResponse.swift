@@ -15,8 +15,11 @@ enum ResolverResponse {
     static func render(_ outcome: ForwardAuthResolver.Outcome, original: OriginalRequest, tenant: ResolverTenant,
                        redirect: Bool) -> Response {
         var headers = HTTPFields()
-        headers.reserveCapacity(12)
+        // Room for everything below and the request id added on the way out, so nothing reallocates.
+        headers.reserveCapacity(16)
         // Appended, not assigned: every name is added once, and assignment searches for an old value.
+        // Content-Length first: `Response` adds it unless present, which would copy the fields.
+        headers.append(HTTPField(name: .contentLength, value: "0"))
         headers.append(HTTPField(name: .cacheControl, value: "no-store"))
         headers.append(HTTPField(name: tenant.name(.rule), value: outcome.rule?.name ?? "default"))
         switch outcome.decision {

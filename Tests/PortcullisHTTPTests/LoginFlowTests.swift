@@ -70,6 +70,15 @@ struct LoginFlowTests {
         return response
     }
 
+    /// Logs Alice in on acme's hosted page; returns her session cookie's value.
+    func logIn(_ client: some TestClientProtocol, _ browser: inout Browser) async throws -> String {
+        _ = try await get(client, &browser, "/acme/u/login")
+        _ = try await post(client, &browser, "/acme/u/login", [
+            ("username", "alice@example.com"), ("password", LoginFlowTests.password),
+        ])
+        return try #require(browser.cookies["portcullis_session"])
+    }
+
     @Test func loginPageIsProtected() async throws {
         let server = try await TestServer()
         defer { server.remove() }

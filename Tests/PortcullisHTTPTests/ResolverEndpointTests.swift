@@ -111,6 +111,36 @@ struct ResolverEndpointTests {
         }
     }
 
+    @Test func repeatedHeadersAndManyCookies() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        _ = try await flows.createUser(server)
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            let token = try await flows.logIn(client, &browser)
+            let originalURL = HTTPField.Name("X-Original-URL")!
+            func send(_ fields: [HTTPField]) async throws -> TestResponse {
+                try await client.execute(uri: "/acme/_resolver/resolve", method: .get, headers: HTTPFields(fields))
+            }
+            let session = HTTPField(name: .cookie, value: "portcullis_session=\(token)")
+            let filler = (0..<5).map { HTTPField(name: .cookie, value: "filler\($0)=" + String(repeating: "f", count: 2000)) }
+
+            #expect(try await send([HTTPField(name: originalURL, value: "http://APP.acme.test:80/dash"), session]).status
+                == .ok, "host case and default port do not matter")
+            #expect(try await send([HTTPField(name: originalURL, value: "http://app.acme.test/dash"),
+                                    HTTPField(name: originalURL, value: "http://app.acme.test/public/x"), session]).status
+                == .badRequest, "two original URLs are refused, not picked from")
+            #expect(try await send([HTTPField(name: originalURL, value: "http://app.acme.test/dash"), session] + filler)
+                .status == .ok, "the session cookie is found before the size limit")
+            #expect(try await send([HTTPField(name: originalURL, value: "http://app.acme.test/dash")] + filler + [session])
+                .status == .unauthorized, "cookies beyond 8 KiB are not read")
+            #expect(try await send([HTTPField(name: originalURL, value: "http://app.acme.test/dash"), session,
+                                    HTTPField(name: .authorization, value: "Bearer a"),
+                                    HTTPField(name: .authorization, value: "Bearer b")]).status
+                == .unauthorized, "an ambiguous Authorization gives no identity, and the cookie is not used instead")
+        }
+    }
+
     @Test func adminRoleFromTheStore() async throws {
         let server = try await TestServer()
         defer { server.remove() }
@@ -119,11 +149,7 @@ struct ResolverEndpointTests {
                                                 at: Date())
         try await server.application(ui: try await server.uiServices()).test(.router) { client in
             var browser = Browser()
-            _ = try await flows.get(client, &browser, "/acme/u/login")
-            _ = try await flows.post(client, &browser, "/acme/u/login", [
-                ("username", "alice@example.com"), ("password", LoginFlowTests.password),
-            ])
-            let token = try #require(browser.cookies["portcullis_session"])
+            let token = try await flows.logIn(client, &browser)
             let admin = try await resolve(client, "http://app.acme.test/admin/users", cookie: token)
             #expect(admin.status == .ok)
             #expect(header(admin, "X-Portcullis-Roles") == "admin")

@@ -36,14 +36,6 @@ struct ResolverIdentityTokenTests {
         #expect(await server.reloader.reload(reason: "test") == true)
     }
 
-    func login(_ client: some TestClientProtocol, _ browser: inout Browser) async throws -> String {
-        _ = try await flows.get(client, &browser, "/acme/u/login")
-        _ = try await flows.post(client, &browser, "/acme/u/login", [
-            ("username", "alice@example.com"), ("password", LoginFlowTests.password),
-        ])
-        return try #require(browser.cookies["portcullis_session"])
-    }
-
     func claims(_ token: String) throws -> [String: JSONValue] {
         let parts = try #require(JWS.parse(token))
         guard case .object(let claims) = try JSONDecoder().decode(JSONValue.self, from: parts.payload) else {
@@ -64,7 +56,7 @@ struct ResolverIdentityTokenTests {
         #expect(try tenant(server).config.forwardAuth.identityToken == IdentityTokenSettings())
         try await server.application(ui: try await server.uiServices()).test(.router) { client in
             var browser = Browser()
-            let cookie = try await login(client, &browser)
+            let cookie = try await flows.logIn(client, &browser)
             let allowed = try await endpoint.resolve(client, "http://app.acme.test/dash", cookie: cookie)
             #expect(allowed.status == .ok)
             #expect(endpoint.header(allowed, "X-Portcullis-User-Id") != nil)
@@ -80,7 +72,7 @@ struct ResolverIdentityTokenTests {
         let key = try #require(try tenant(server).activeKeys.first)
         try await server.application(ui: try await server.uiServices()).test(.router) { client in
             var browser = Browser()
-            let cookie = try await login(client, &browser)
+            let cookie = try await flows.logIn(client, &browser)
             let before = Int(Date().timeIntervalSince1970)
             let allowed = try await endpoint.resolve(client, "http://app.acme.test/dash?x=1", cookie: cookie)
             #expect(allowed.status == .ok)
@@ -178,7 +170,7 @@ struct ResolverIdentityTokenTests {
         try await enable(server)
         try await server.application(ui: try await server.uiServices()).test(.router) { client in
             var browser = Browser()
-            let cookie = try await login(client, &browser)
+            let cookie = try await flows.logIn(client, &browser)
             let first = try #require(endpoint.header(
                 try await endpoint.resolve(client, "http://app.acme.test/", cookie: cookie), Self.tokenHeader))
             try server.edit("config/tenants/acme.yaml") { $0.replacingOccurrences(of: "lifetime: 2m", with: "lifetime: 30s") }

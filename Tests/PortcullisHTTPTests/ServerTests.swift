@@ -46,9 +46,12 @@ struct TestServer {
                                   keyCache: ParsedKeyCache(), logger: logger)
     }
 
-    func application(ui: UIServices? = nil) -> some ApplicationProtocol {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+    func application(ui: UIServices? = nil, logger: Logger? = nil) -> some ApplicationProtocol {
+        let logger = logger ?? {
+            var quiet = Logger(label: "test")
+            quiet.logLevel = .critical
+            return quiet
+        }()
         return ApplicationBuilder.build(configStore: configStore, storage: storage,
                                         listen: ListenAddress("127.0.0.1:0")!, logger: logger, ui: ui)
     }

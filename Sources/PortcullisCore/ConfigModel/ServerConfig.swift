@@ -129,7 +129,7 @@ public struct SQLiteSettings: ConfigObject, Hashable {
 
 public struct LoggingSettings: ConfigObject, Hashable {
     public static let definitionName = "LoggingSettings"
-    public static let summary = "Structured logs on standard error."
+    public static let summary = "Structured logs on standard error. Lines written while serving a request carry its `request_id` (the proxy's `X-Request-Id` when well-formed, also returned in the response) and `tenant`."
 
     public enum Level: String, ConfigEnum, ConfigDefault {
         case trace, debug, info, notice, warning, error, critical
