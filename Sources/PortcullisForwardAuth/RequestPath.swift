@@ -5,7 +5,8 @@ public enum RequestPath {
     /// The normalized path of `target` (`/path?query`), or `nil` when it is not a usable path: not
     /// starting with `/`, a broken or NUL percent-escape, or bytes that are not UTF-8.
     public static func normalize(_ target: Substring) -> String? {
-        let path = target.prefix { $0 != "?" && $0 != "#" }
+        let end = target.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? target.endIndex
+        let path = target[..<end]
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }
         if !needsWork(path.utf8) { return String(path) }
         guard let decoded = percentDecoded(path.utf8) else { return nil }

@@ -20,7 +20,9 @@ public enum ApplicationBuilder {
         let responder = PortcullisResponder(configStore: configStore, storage: storage, ui: ui)
         return Application(
             responder: responder,
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "Portcullis"),
+            // No `Server` header: it tells scanners what to probe for, and the resolver would add it
+            // to every one of its answers.
+            configuration: .init(address: .hostname(listen.host, port: listen.port)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? listen.port) },
             logger: logger
         )

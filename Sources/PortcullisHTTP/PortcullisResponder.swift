@@ -31,14 +31,27 @@ public struct PortcullisResponder: HTTPResponder {
     public func respond(to request: Request, context: PortcullisRequestContext) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
-        context.snapshot = configStore.snapshot
+        let snapshot = configStore.snapshot
+        context.snapshot = snapshot
         context.requestID = RequestID.from(request.headers[.requestID])
+        let path = request.uri.path
+        let isOperational = OperationalEndpoints.paths.contains(path)
+        // Routed before anything runs, so that every log line of the request names its tenant.
+        let routed = isOperational ? nil
+            : request.head.authority.flatMap { snapshot.route(host: $0, path: Substring(path)) }
+        context.tenant = routed?.tenant
         let requestID = context.requestID
-        return try await RequestLogMetadata.$current.withValue(.init(requestID: requestID)) {
+        let logValues = RequestLogMetadata.Values(requestID: requestID, tenant: routed?.tenant.id)
+        return try await RequestLogMetadata.$current.withValue(logValues) {
             var route = "unmatched"
             var response: Response
             do {
-                response = try await dispatch(request, context: &context, route: &route)
+                if isOperational {
+                    route = path
+                    response = await operational.respond(path: path, method: request.method, context: context)
+                } else {
+                    response = try await dispatch(request, routed: routed, context: context, route: &route)
+                }
             } catch let error as any HTTPResponseError {
                 response = try error.response(from: request, context: context)
                 if route == "unmatched" { route = "error" }
@@ -52,44 +65,27 @@ public struct PortcullisResponder: HTTPResponder {
         }
     }
 
-    private func dispatch(_ request: Request, context: inout PortcullisRequestContext, route: inout String)
-        async throws -> Response
-    {
-        let path = request.uri.path
-        if OperationalEndpoints.paths.contains(path) {
-            route = path
-            return await operational.respond(path: path, method: request.method, context: context)
-        }
+    private func dispatch(_ request: Request, routed: (tenant: Tenant, path: Substring)?,
+                          context: PortcullisRequestContext, route: inout String) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init),
            length > (context.snapshot?.server.server.maxBodySize ?? 1 << 20) {
             return JSONResponse.error(.contentTooLarge, "request_too_large", "request body exceeds server.max_body_size")
         }
-        guard let snapshot = context.snapshot, let host = request.head.authority,
-              let (tenant, relativePath) = snapshot.route(host: host, path: Substring(path))
-        else {
+        guard let (tenant, relativePath) = routed, let snapshot = context.snapshot else {
             return JSONResponse.error(.notFound, "not_found", "no tenant is served at this host and path")
         }
-        context.tenant = tenant
-        let logValues = RequestLogMetadata.Values(requestID: context.requestID, tenant: tenant.id)
         if ResolverEndpoint.handles(relativePath) {
             // The hottest path: answered here, without rebuilding the request for the tenant router.
             route = "{issuer}/_resolver"
-            let context = context
-            return await RequestLogMetadata.$current.withValue(logValues) {
-                await resolver.respond(to: request, relativePath: relativePath, tenant: tenant, snapshot: snapshot,
-                                       context: context)
-            }
+            return await resolver.respond(to: request, relativePath: relativePath, tenant: tenant, snapshot: snapshot,
+                                          context: context)
         }
         var head = request.head
         var relative = String(relativePath)
         if let query = request.uri.query { relative += "?" + query }
         head.path = relative
-        let tenantRequest = Request(head: head, body: request.body)
-        let tenantContext = context
-        let response = try await RequestLogMetadata.$current.withValue(logValues) {
-            try await tenantResponder.respond(to: tenantRequest, context: tenantContext)
-        }
-        route = "{issuer}" + (tenantContext.endpointPath ?? "unmatched")
+        let response = try await tenantResponder.respond(to: Request(head: head, body: request.body), context: context)
+        route = "{issuer}" + (context.endpointPath ?? "unmatched")
         return response
     }
 
