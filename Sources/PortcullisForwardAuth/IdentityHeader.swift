@@ -33,17 +33,24 @@ public enum IdentityHeader: Int, CaseIterable, Sendable {
     /// The identity as header values. Values come from user records, so control characters are
     /// dropped: a name with a line break must never split a header.
     public static func values(for identity: ForwardAuthIdentity) -> [(header: IdentityHeader, value: String)] {
+        identity.headerValues
+    }
+
+    static func values(userID: String, email: String?, emailVerified: Bool, name: String?, roles: [String],
+                       organizationID: String?, amr: [String], authenticatedAt: Date?)
+        -> [(header: IdentityHeader, value: String)]
+    {
         var fields: [(header: IdentityHeader, value: String)] = []
         fields.reserveCapacity(8)
-        fields.append((.userID, clean(identity.userID)))
-        if let email = identity.email { fields.append((.email, clean(email))) }
-        fields.append((.emailVerified, identity.emailVerified ? "true" : "false"))
-        if let name = identity.name, !name.isEmpty { fields.append((.name, clean(name))) }
-        fields.append((.roles, identity.roles.joined(separator: ",")))
-        if let organization = identity.organizationID { fields.append((.organizationID, clean(organization))) }
-        if !identity.amr.isEmpty { fields.append((.sessionAMR, clean(identity.amr.joined(separator: ",")))) }
-        if let at = identity.authenticatedAt {
-            fields.append((.authenticatedAt, String(Int64(at.timeIntervalSince1970))))
+        fields.append((.userID, clean(userID)))
+        if let email { fields.append((.email, clean(email))) }
+        fields.append((.emailVerified, emailVerified ? "true" : "false"))
+        if let name, !name.isEmpty { fields.append((.name, clean(name))) }
+        fields.append((.roles, roles.joined(separator: ",")))
+        if let organizationID { fields.append((.organizationID, clean(organizationID))) }
+        if !amr.isEmpty { fields.append((.sessionAMR, clean(amr.joined(separator: ",")))) }
+        if let authenticatedAt {
+            fields.append((.authenticatedAt, String(Int64(authenticatedAt.timeIntervalSince1970))))
         }
         return fields
     }

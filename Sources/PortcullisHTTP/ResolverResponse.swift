@@ -57,7 +57,7 @@ enum ResolverResponse {
     }
 
     private static func add(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields, tenant: ResolverTenant) {
-        for (header, value) in IdentityHeader.values(for: identity) {
+        for (header, value) in identity.headerValues {
             headers.append(HTTPField(name: tenant.name(header), value: value))
         }
     }

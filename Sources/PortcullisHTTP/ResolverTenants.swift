@@ -7,7 +7,7 @@ import Synchronization
 /// What the resolver needs of one tenant, prepared once per configuration snapshot: compiled
 /// access rules, header names, the login page's address. A reload brings a new snapshot and so a
 /// fresh set, built on the first resolve that sees it.
-struct ResolverTenant: Sendable {
+final class ResolverTenant: Sendable {
     let context: ForwardAuthResolver.TenantContext
     let cookieName: String
     /// Indexed by `IdentityHeader.rawValue`.

@@ -8,6 +8,13 @@ struct DecisionTests {
     static let alice = ForwardAuthIdentity(userID: "database|usr_alice", email: "alice@example.com", roles: ["viewer"],
                                            amr: ["pwd"])
 
+    static func alice(roles: [String] = ["viewer"], organization: String? = nil, amr: [String] = ["pwd"])
+        -> ForwardAuthIdentity
+    {
+        ForwardAuthIdentity(userID: "database|usr_alice", email: "alice@example.com", roles: roles,
+                            organizationID: organization, amr: amr)
+    }
+
     func decide(_ rule: AccessRule?, _ identity: ForwardAuthIdentity?, default policy: AccessRule.Policy = .deny)
         -> ResolverDecision
     {
@@ -31,8 +38,7 @@ struct DecisionTests {
         let rule = AccessRule(name: "2fa", policy: .twoFactor)
         #expect(decide(rule, nil) == .unauthenticated)
         #expect(decide(rule, Self.alice) == .forbidden)
-        var strong = Self.alice
-        strong.amr = ["pwd", "otp"]
+        let strong = Self.alice(amr: ["pwd", "otp"])
         #expect(decide(rule, strong) == .allow(strong))
     }
 
@@ -43,22 +49,19 @@ struct DecisionTests {
         #expect(decide(anyOf, nil) == .unauthenticated)
         #expect(decide(anyOf, Self.alice) == .allow(Self.alice))
         #expect(decide(allOf, Self.alice) == .forbidden)
-        var admin = Self.alice
-        admin.roles = ["admin", "viewer"]
+        let admin = Self.alice(roles: ["admin", "viewer"])
         #expect(decide(allOf, admin) == .allow(admin))
         #expect(decide(both, admin) == .forbidden)
-        admin.roles.append("auditor")
-        #expect(decide(both, admin) == .allow(admin))
+        let auditor = Self.alice(roles: ["admin", "viewer", "auditor"])
+        #expect(decide(both, auditor) == .allow(auditor))
     }
 
     @Test func organizationMustMatch() {
         let rule = AccessRule(name: "o", policy: .authenticated, organization: "org_acme")
         #expect(decide(rule, Self.alice) == .forbidden, "sessions carry no organization")
-        var member = Self.alice
-        member.organizationID = "org_acme"
+        let member = Self.alice(organization: "org_acme")
         #expect(decide(rule, member) == .allow(member))
-        member.organizationID = "org_other"
-        #expect(decide(rule, member) == .forbidden)
+        #expect(decide(rule, Self.alice(organization: "org_other")) == .forbidden)
         #expect(decide(rule, nil) == .unauthenticated)
     }
 
@@ -87,9 +90,9 @@ struct DecisionTests {
     }
 
     @Test func identityHeaders() {
-        var identity = Self.alice
-        identity.name = "Alice\r\nX-Injected: 1"
-        identity.authenticatedAt = Date(timeIntervalSince1970: 1_700_000_000)
+        let identity = ForwardAuthIdentity(
+            userID: Self.alice.userID, email: Self.alice.email, name: "Alice\r\nX-Injected: 1", roles: Self.alice.roles,
+            amr: Self.alice.amr, authenticatedAt: Date(timeIntervalSince1970: 1_700_000_000))
         let fields = Dictionary(uniqueKeysWithValues: IdentityHeader.values(for: identity)
             .map { ("X-Auth-" + $0.header.suffix, $0.value) })
         #expect(fields["X-Auth-User-Id"] == "database|usr_alice")

@@ -196,7 +196,7 @@ struct ResolverIdentityTokenTests {
         let issuer = IdentityTokenIssuer(issuer: "http://localhost/acme", key: key, lifetime: 60,
                                          cache: IdentityTokenCache(capacity: 2))
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        var identity = ForwardAuthIdentity(userID: "Username-Password-Authentication|usr_1", email: "a@example.com",
+        let identity = ForwardAuthIdentity(userID: "Username-Password-Authentication|usr_1", email: "a@example.com",
                                            roles: ["admin"], amr: ["pwd"], authenticatedAt: start)
         let audience = "https://app.acme.test"
         let first = try issuer.token(for: identity, audience: audience, now: start)
@@ -206,8 +206,8 @@ struct ResolverIdentityTokenTests {
         #expect(try claims(renewed)["iat"] == .int(1_800_000_030))
         #expect(try issuer.token(for: identity, audience: audience, now: start.addingTimeInterval(31)) == renewed)
 
-        identity.roles = []
-        let fewerRoles = try issuer.token(for: identity, audience: audience, now: start.addingTimeInterval(31))
+        let fewerRoles = try issuer.token(for: identity.with(roles: []), audience: audience,
+                                          now: start.addingTimeInterval(31))
         #expect(fewerRoles != renewed)
         #expect(try claims(fewerRoles)["roles"] == [])
         // Bounded: a third entry in a cache of two starts it afresh.
