@@ -21,15 +21,16 @@ public enum AccessDecision {
     {
         if rule?.mode == .informational { return .informational(identity) }
         guard let rule else { return enforce(policy: defaultPolicy, identity: identity) }
-        let decision = enforce(policy: rule.policy, identity: identity, roles: (rule.anyOfRoles, rule.allOfRoles))
-        // The organization condition narrows an allowed decision: a subject acting in no or another
-        // organization may not pass. Sessions carry no organization yet, so only Bearer tokens with
-        // a matching `org_id` meet it.
-        if case .allow(let subject) = decision, let organization = rule.organization,
-           subject.organizationID != organization {
-            return .forbidden
+        var subject = identity
+        if let organization = rule.organization, let identity {
+            // The subject must be in the organization: a token naming it, or a session user who
+            // belongs to it, who is then judged (and described) with the roles they hold there.
+            guard let acting = identity.acting(in: organization) else {
+                return rule.policy == .bypass ? .bypass : .forbidden
+            }
+            subject = acting
         }
-        return decision
+        return enforce(policy: rule.policy, identity: subject, roles: (rule.anyOfRoles, rule.allOfRoles))
     }
 
     static func enforce(policy: AccessRule.Policy, identity: ForwardAuthIdentity?,

@@ -15,18 +15,14 @@ import PortcullisStore
 public struct BearerTokenVerifier: Sendable {
     let accessTokens: AccessTokenVerifier
     let tenantID: String
-    let users: any UserStore
-    let grants: any RefreshTokenStore
-    let roles: RoleLookup
+    let storage: any ForwardAuthStorage
     let cache: SessionCache
 
-    public init(accessTokens: AccessTokenVerifier, tenantID: String, users: any UserStore,
-                grants: any RefreshTokenStore, roles: @escaping RoleLookup, cache: SessionCache) {
+    public init(accessTokens: AccessTokenVerifier, tenantID: String, storage: any ForwardAuthStorage,
+                cache: SessionCache) {
         self.accessTokens = accessTokens
         self.tenantID = tenantID
-        self.users = users
-        self.grants = grants
-        self.roles = roles
+        self.storage = storage
         self.cache = cache
     }
 
@@ -40,14 +36,17 @@ public struct BearerTokenVerifier: Sendable {
         guard case .success(let claims) = accessTokens.verify(token, now: now), let userID = claims.userID
         else { return nil }
         if let grantID = claims.grantID,
-           try await grants.isRefreshTokenFamilyRevoked(tenantID: tenantID, familyID: grantID) {
+           try await storage.isRefreshTokenFamilyRevoked(tenantID: tenantID, familyID: grantID) {
             return nil
         }
-        guard let user = try await users.user(tenantID: tenantID, id: userID), !user.blocked else { return nil }
+        guard let user = try await storage.user(tenantID: tenantID, id: userID), !user.blocked else { return nil }
+        let roles = try await SubjectRoles.load(from: storage, tenantID: tenantID, userID: user.id)
+        // The token acts in the organization it names; its name is known when the user belongs to it.
+        let organizationName = claims.orgID.flatMap { id in roles.organizations.first { $0.id == id }?.name }
         let identity = ForwardAuthIdentity(
             userID: user.externalID, email: user.email, emailVerified: user.emailVerified, name: user.name,
-            roles: try await roles(tenantID, user.id, claims.orgID), organizationID: claims.orgID, amr: [],
-            authenticatedAt: claims.authTime.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+            roles: roles.effective(in: claims.orgID), organizationID: claims.orgID, organizationName: organizationName,
+            amr: [], authenticatedAt: claims.authTime.map { Date(timeIntervalSince1970: TimeInterval($0)) })
         let expiry = Date(timeIntervalSince1970: TimeInterval(claims.exp))
         cache.store(key, SessionCache.Entry(
             tenantID: tenantID, userID: user.id, identity: identity, idleExpiresAt: expiry, absoluteExpiresAt: expiry,

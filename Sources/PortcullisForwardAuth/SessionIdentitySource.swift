@@ -2,22 +2,15 @@ import Foundation
 import PortcullisCrypto
 import PortcullisStore
 
-/// The role names that apply to a user, tenant-wide plus those within `organizationID`.
-public typealias RoleLookup = @Sendable (_ tenantID: String, _ userID: String, _ organizationID: String?) async throws
-    -> [String]
-
 /// Turns a session cookie's token into the identity the resolver answers with: from the
-/// ``SessionCache`` when it can, else from the session, user and role stores (then cached).
+/// ``SessionCache`` when it can, else from the session, user, role and membership records (then
+/// cached).
 public struct SessionIdentitySource: Sendable {
-    let sessions: any SessionStore
-    let users: any UserStore
-    let roles: RoleLookup
+    let storage: any ForwardAuthStorage
     public let cache: SessionCache
 
-    public init(sessions: any SessionStore, users: any UserStore, roles: @escaping RoleLookup, cache: SessionCache) {
-        self.sessions = sessions
-        self.users = users
-        self.roles = roles
+    public init(storage: any ForwardAuthStorage, cache: SessionCache) {
+        self.storage = storage
         self.cache = cache
     }
 
@@ -35,13 +28,12 @@ public struct SessionIdentitySource: Sendable {
         }
         let generation = cache.generation
         let digest = key.hex
-        guard let session = try await sessions.session(tenantID: tenantID, digest: digest, now: now),
-              let user = try await users.user(tenantID: tenantID, id: session.userID), !user.blocked
+        guard let session = try await storage.session(tenantID: tenantID, digest: digest, now: now),
+              let user = try await storage.user(tenantID: tenantID, id: session.userID), !user.blocked
         else { return nil }
-        let identity = ForwardAuthIdentity(
-            userID: user.externalID, email: user.email, emailVerified: user.emailVerified, name: user.name,
-            roles: try await roles(tenantID, user.id, nil), organizationID: nil, amr: session.amr,
-            authenticatedAt: session.authTime)
+        let roles = try await SubjectRoles.load(from: storage, tenantID: tenantID, userID: user.id)
+        let identity = ForwardAuthIdentity.session(of: user, roles: roles, amr: session.amr,
+                                                   authenticatedAt: session.authTime)
         // A session seen now is active now: record it unless the store already knows about recent use.
         var touchedAt = session.lastSeenAt
         var idleExpiresAt = session.idleExpiresAt
@@ -60,9 +52,9 @@ public struct SessionIdentitySource: Sendable {
     /// Moves the idle timeout in the store off the request's path; a failure only means the
     /// session may idle out a little earlier than it would have.
     private func touchLater(tenantID: String, key: SecretDigest, now: Date, idleExpiresAt: Date) {
-        let sessions = self.sessions
+        let storage = self.storage
         Task.detached(priority: .utility) {
-            _ = try? await sessions.touch(tenantID: tenantID, digest: key.hex, now: now, idleExpiresAt: idleExpiresAt)
+            _ = try? await storage.touch(tenantID: tenantID, digest: key.hex, now: now, idleExpiresAt: idleExpiresAt)
         }
     }
 

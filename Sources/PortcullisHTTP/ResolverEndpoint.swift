@@ -21,15 +21,10 @@ struct ResolverEndpoint: Sendable {
     let tenants: ResolverTenants
 
     init(storage: any PortcullisStorage, cache: SessionCache) {
-        let roles: RoleLookup = { tenantID, userID, organizationID in
-            try await storage.effectiveRoles(tenantID: tenantID, userID: userID, organizationID: organizationID)
-        }
-        resolver = ForwardAuthResolver(sessions: SessionIdentitySource(sessions: storage, users: storage, roles: roles,
-                                                                       cache: cache))
+        resolver = ForwardAuthResolver(sessions: SessionIdentitySource(storage: storage, cache: cache))
         tenants = ResolverTenants { tenant in
             BearerTokenVerifier(accessTokens: AccessTokenVerifier(issuer: tenant.issuer.text, keys: tenant.signingKeys),
-                                tenantID: tenant.id, users: storage, grants: storage, roles: roles,
-                                cache: cache)
+                                tenantID: tenant.id, storage: storage, cache: cache)
         }
     }
 

@@ -89,10 +89,7 @@ struct AccessCommand: AsyncParsableCommand {
                 printError("error: no user \(user) in tenant \(tenantConfig.id)")
                 throw ExitCode(1)
             }
-            let roles = try await admin.storage.effectiveRoles(tenantID: record.tenantID, userID: record.id,
-                                                               organizationID: nil)
-            return ForwardAuthIdentity(userID: record.externalID, email: record.email, emailVerified: record.emailVerified,
-                                       name: record.name, roles: roles, amr: ["pwd"])
+            return try await ForwardAuthIdentity.passwordSession(of: record, storage: admin.storage)
         }
 
         /// `tenants/acme.yaml` rather than the whole path, as check-config reports files.

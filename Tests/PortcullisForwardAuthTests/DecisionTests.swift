@@ -58,11 +58,29 @@ struct DecisionTests {
 
     @Test func organizationMustMatch() {
         let rule = AccessRule(name: "o", policy: .authenticated, organization: "org_acme")
-        #expect(decide(rule, Self.alice) == .forbidden, "sessions carry no organization")
-        let member = Self.alice(organization: "org_acme")
-        #expect(decide(rule, member) == .allow(member))
+        #expect(decide(rule, Self.alice) == .forbidden, "a session user who belongs to no organization")
+        let token = Self.alice(organization: "org_acme")
+        #expect(decide(rule, token) == .allow(token), "a token acting in the organization")
         #expect(decide(rule, Self.alice(organization: "org_other")) == .forbidden)
         #expect(decide(rule, nil) == .unauthenticated)
+        #expect(decide(AccessRule(name: "b", policy: .bypass, organization: "org_acme"), Self.alice) == .bypass)
+    }
+
+    @Test func sessionUsersPassOrganizationRulesOfTheirOrganizations() {
+        let acting = ForwardAuthIdentity(userID: "database|usr_alice", roles: ["lead", "viewer"], organizationID: "org_acme",
+                                         organizationName: "acme-corp", amr: ["pwd"])
+        let session = ForwardAuthIdentity(userID: "database|usr_alice", roles: ["viewer"],
+                                          memberships: ["org_acme": acting, "acme-corp": acting], amr: ["pwd"])
+        let byID = AccessRule(name: "o", policy: .authenticated, organization: "org_acme")
+        let byName = AccessRule(name: "o", policy: .authenticated, organization: "acme-corp")
+        #expect(decide(byID, session) == .allow(acting), "answered as the user acting in the organization")
+        #expect(decide(byName, session) == .allow(acting))
+        #expect(decide(AccessRule(name: "o", policy: .authenticated, organization: "other"), session) == .forbidden)
+        let leads = AccessRule(name: "l", policy: .roles, anyOfRoles: ["lead"], organization: "acme-corp")
+        #expect(decide(leads, session) == .allow(acting), "roles held in the organization count there")
+        #expect(decide(AccessRule(name: "l", policy: .roles, anyOfRoles: ["lead"]), session) == .forbidden,
+                "and only there")
+        #expect(decide(byName, acting) == .allow(acting), "a token's organization matches by name too")
     }
 
     @Test func informationalModeAlwaysAnswers() {

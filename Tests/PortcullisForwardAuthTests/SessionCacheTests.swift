@@ -98,18 +98,16 @@ struct SessionCacheTests {
 
     @Test func identityFromTheStoreThenFromTheCache() async throws {
         let (store, user, token) = try await Self.storeWithSession(name: "Alice")
-        let lookups = Counter()
+        _ = try await store.assignRole(tenantID: "acme", userID: user.id, role: "admin", organizationID: nil, at: Date())
         let cache = SessionCache()
-        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in
-            lookups.increment()
-            return ["admin"]
-        }, cache: cache)
+        let source = SessionIdentitySource(storage: store, cache: cache)
         let identity = try #require(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600))
         #expect(identity.userID == user.externalID)
         #expect(identity.roles == ["admin"])
         #expect(identity.amr == ["pwd"])
-        _ = try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600)
-        #expect(lookups.value == 1, "the second resolve is answered from the cache")
+        _ = try await store.unassignRole(tenantID: "acme", userID: user.id, role: "admin", organizationID: nil)
+        let second = try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600)
+        #expect(second === identity, "the second resolve is answered from the cache, without reading the store")
         #expect(try await source.identity(token: Substring(token), tenantID: "globex", idleTimeout: 600) == nil)
         #expect(try await source.identity(token: "not a token!", tenantID: "acme", idleTimeout: 600) == nil)
 
@@ -121,7 +119,7 @@ struct SessionCacheTests {
     @Test func revokeByDigestEndsTheCachedSession() async throws {
         let (store, _, token) = try await Self.storeWithSession()
         let cache = SessionCache()
-        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in [] }, cache: cache)
+        let source = SessionIdentitySource(storage: store, cache: cache)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
         #expect(try await SessionRevocation(sessions: store, cache: cache)
             .revoke(tenantID: "acme", digest: SecretDigest(of: token).hex))
@@ -131,15 +129,33 @@ struct SessionCacheTests {
     @Test func revokeAllEndsCachedSessions() async throws {
         let (store, user, token) = try await Self.storeWithSession()
         let cache = SessionCache()
-        let source = SessionIdentitySource(sessions: store, users: store, roles: { _, _, _ in [] }, cache: cache)
+        let source = SessionIdentitySource(storage: store, cache: cache)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
         #expect(try await SessionRevocation(sessions: store, cache: cache).revokeAll(tenantID: "acme", userID: user.id) == 1)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil)
     }
 }
 
-final class Counter: Sendable {
-    private let storage = Mutex(0)
-    func increment() { storage.withLock { $0 += 1 } }
-    var value: Int { storage.withLock { $0 } }
+extension SessionCacheTests {
+    @Test func sessionIdentitiesKnowTheirOrganizations() async throws {
+        let (store, user, token) = try await Self.storeWithSession()
+        let organization = Organization(tenantID: "acme", name: "blue-team", createdAt: Date())
+        try await store.createOrganization(organization)
+        _ = try await store.addMember(tenantID: "acme", organizationID: organization.id, userID: user.id, at: Date())
+        _ = try await store.assignRole(tenantID: "acme", userID: user.id, role: "viewer", organizationID: nil, at: Date())
+        _ = try await store.assignRole(tenantID: "acme", userID: user.id, role: "lead", organizationID: organization.id,
+                                   at: Date())
+        let source = SessionIdentitySource(storage: store, cache: SessionCache())
+        let identity = try #require(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600))
+        #expect(identity.organizationID == nil)
+        #expect(identity.roles == ["viewer"], "organization roles apply only in the organization")
+        let byID = try #require(identity.acting(in: organization.id))
+        #expect(byID.organizationID == organization.id)
+        #expect(byID.organizationName == "blue-team")
+        #expect(byID.roles == ["lead", "viewer"])
+        #expect(identity.acting(in: "Blue-Team") === byID, "names compare case-insensitively")
+        #expect(identity.acting(in: "red-team") == nil)
+        #expect(byID.acting(in: "blue-team") === byID)
+        #expect(byID.acting(in: "red-team") == nil)
+    }
 }

@@ -156,6 +156,48 @@ struct ResolverEndpointTests {
         }
     }
 
+    @Test func organizationRulesAdmitMembersActingThere() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        let user = try await flows.createUser(server)
+        let organization = Organization(tenantID: "acme", name: "blue-team", createdAt: Date())
+        try await server.storage.createOrganization(organization)
+        try server.edit("config/tenants/acme.yaml") { text in
+            text.replacingOccurrences(of: "access_rules:\n", with: """
+                access_rules:
+                  - name: blue-team-admins
+                    hosts: [app.acme.test]
+                    paths: [{prefix: /blue/}]
+                    policy: roles
+                    roles: {any_of: [admin]}
+                    organization: blue-team
+
+                """)
+        }
+        #expect(await server.reloader.reload(reason: "test") == true)
+        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+            var browser = Browser()
+            let token = try await flows.logIn(client, &browser)
+            #expect(try await resolve(client, "http://app.acme.test/blue/board", cookie: token).status == .forbidden,
+                    "not a member")
+
+            _ = try await server.storage.addMember(tenantID: "acme", organizationID: organization.id, userID: user.id,
+                                                   at: Date())
+            _ = try await server.storage.assignRole(tenantID: "acme", userID: user.id, role: "admin",
+                                                    organizationID: organization.id, at: Date())
+            var again = Browser()
+            let member = try await flows.logIn(client, &again)  // a new session: read afresh, not from the cache
+            let allowed = try await resolve(client, "http://app.acme.test/blue/board", cookie: member)
+            #expect(allowed.status == .ok)
+            #expect(header(allowed, "X-Portcullis-Org-Id") == organization.id)
+            #expect(header(allowed, "X-Portcullis-Roles") == "admin")
+            let elsewhere = try await resolve(client, "http://app.acme.test/dash", cookie: member)
+            #expect(elsewhere.status == .ok)
+            #expect(header(elsewhere, "X-Portcullis-Org-Id") == nil, "outside the rule the session acts in no organization")
+            #expect(header(elsewhere, "X-Portcullis-Roles") == "")
+        }
+    }
+
     @Test func returnURLsOnlyToProtectedHosts() async throws {
         let server = try await TestServer()
         defer { server.remove() }

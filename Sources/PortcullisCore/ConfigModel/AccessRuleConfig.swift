@@ -97,7 +97,7 @@ public struct AccessRuleConfig: ConfigObject, Hashable {
         networks = r.list("networks", "Client networks in CIDR notation (any may match). Empty: any network.")
         policy = r.required("policy", "bypass, deny, authenticated, two_factor or roles.") ?? .deny
         roles = r.optional("roles", "Roles required by policy roles.")
-        organization = r.optional("organization", "Require the session's organization to be this one.")
+        organization = r.optional("organization", "Organization ID or name the subject must be in: a session user who is a member, or a Bearer token whose org_id names it. The answer then carries that Org-Id and the roles held there.")
         mode = r.value("mode", default: .enforce, "enforce answers 401/403; informational always answers 200 with Session-Valid.")
         source = r.source
         guard !r.isDescribing else { return }
