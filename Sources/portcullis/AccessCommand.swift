@@ -58,7 +58,9 @@ struct AccessCommand: AsyncParsableCommand {
             }
             if let identity {
                 let roles = identity.roles.isEmpty ? "none" : identity.roles.joined(separator: ", ")
-                print("subject:  \(identity.userID) (roles: \(roles))")
+                let organizations = Set(identity.memberships.values.compactMap(\.organizationName)).sorted()
+                let member = organizations.isEmpty ? "" : "; member of \(organizations.joined(separator: ", "))"
+                print("subject:  \(identity.userID) (roles: \(roles)\(member))")
             } else {
                 print("subject:  anonymous")
             }
@@ -114,12 +116,18 @@ struct AccessCommand: AsyncParsableCommand {
 
         static func explain(_ decision: ResolverDecision) -> (word: String, text: String) {
             switch decision {
-            case .allow: ("allow", "allow (200 with identity headers)")
-            case .bypass: ("bypass", "bypass (200 without identity)")
-            case .unauthenticated: ("login", "login required (401, or 302 to the login page)")
-            case .forbidden: ("forbidden", "forbidden (403)")
+            case .allow(let subject):
+                guard let organization = subject.organizationID else {
+                    return ("allow", "allow (200 with identity headers)")
+                }
+                let roles = subject.roles.isEmpty ? "none" : subject.roles.joined(separator: ", ")
+                let name = subject.organizationName.map { "\($0) " } ?? ""
+                return ("allow", "allow (200 with identity headers, acting in organization \(name)\(organization); roles: \(roles))")
+            case .bypass: return ("bypass", "bypass (200 without identity)")
+            case .unauthenticated: return ("login", "login required (401, or 302 to the login page)")
+            case .forbidden: return ("forbidden", "forbidden (403)")
             case .informational(let identity):
-                ("informational", "informational (200, Session-Valid: \(identity == nil ? "false" : "true"))")
+                return ("informational", "informational (200, Session-Valid: \(identity == nil ? "false" : "true"))")
             }
         }
     }

@@ -171,3 +171,35 @@ def test_deleting_a_user_removes_their_memberships_and_roles(admin: Admin, tmp_p
         check=True, capture_output=True, text=True, timeout=30,
     ).stdout.split()
     assert counts == ["0", "0"], counts
+
+
+def test_access_check_admits_members_of_the_rules_organization(admin: Admin):
+    # An access rule that names an organization (by name), added to the example config's acme.
+    tenant_file = admin.config_dir / "tenants" / "acme.yaml"
+    text = tenant_file.read_text()
+    tenant_file.write_text(text.replace("access_rules:\n", (
+        "access_rules:\n"
+        "  - name: blue-admins\n"
+        "    hosts: [app.acme.test]\n"
+        "    paths: [{prefix: /blue/}]\n"
+        "    policy: roles\n"
+        "    roles: {any_of: [admin]}\n"
+        "    organization: blue-team\n"), 1))
+    [org_id] = admin.ok("orgs", "create", "--name", "blue-team")
+    bob = admin.user_id("bob@example.com")
+
+    def check(expect: str) -> list[str]:
+        return admin.ok("access", "check", "--url", "http://app.acme.test/blue/board", "--user", bob,
+                        "--expect", expect)
+
+    assert check("forbidden")[-1] == "decision: forbidden (403)"  # not a member
+    admin.ok("orgs", "add-member", "--name", "blue-team", "--email", "bob@example.com")
+    assert check("forbidden")[-1] == "decision: forbidden (403)"  # a member without the role there
+    admin.ok("roles", "assign", "--email", "bob@example.com", "--role", "admin", "--organization", "blue-team")
+    lines = check("allow")
+    assert lines[2].endswith("(roles: none; member of blue-team)"), lines
+    assert lines[3] == (f"decision: allow (200 with identity headers, acting in organization blue-team {org_id}; "
+                        "roles: admin)"), lines
+    # The role counts only in the organization: the tenant-wide admin area stays closed.
+    assert admin.ok("access", "check", "--url", "http://app.acme.test/admin/", "--user", bob,
+                    "--expect", "forbidden")[-1] == "decision: forbidden (403)"
