@@ -30,7 +30,9 @@ struct LogHandlerTests {
         #expect(lines.count == 1)
         let line = lines.first ?? ""
         #expect(line.hasSuffix(" warning portcullis.test: own=kept request_id=from-provider shared=call [PortcullisHTTPTests] something happened\n"))
-        #expect(line.first?.isNumber == true, "starts with the time")
+        let time = String(line.prefix { $0 != " " })
+        #expect(time.count == 24 && time.hasSuffix("Z"), "starts with the UTC time: \(time)")
+        #expect((try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time)) != nil)
     }
 
     @Test func jsonLinesCarryTheSameMetadata() throws {
@@ -51,7 +53,7 @@ struct LogHandlerTests {
         #expect(object["level"] == "error")
         #expect(object["label"] == "portcullis.test")
         #expect(object["message"] == "failed")
-        #expect(object["time"] != nil)
+        #expect(object["time"]?.hasSuffix("Z") == true)
     }
 
     @Test func requestLinesCarryTheRequestIDAndTenant() async throws {

@@ -8,10 +8,13 @@ public enum LogLineFormat: Sendable {
     /// One JSON object: `time`, `level`, `label`, `message` and the metadata, all as strings.
     case json
 
+    /// UTC with milliseconds and the `Z`: `2026-11-23T18:47:51.120Z`.
+    private static let time = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     func line(label: String, level: Logger.Level, metadata: Logger.Metadata, source: String, message: String)
         -> String
     {
-        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        let time = Date().formatted(Self.time)
         switch self {
         case .text:
             var line = time + " " + level.rawValue + " " + label + ":"
