@@ -84,10 +84,10 @@ struct PasswordHashingPoolTests {
 /// Polls `condition` until it holds; pool counters change on worker threads just after a caller
 /// resumes, so tests wait for them instead of reading them once.
 private func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(30)
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 10 s")
+            Issue.record("condition not met within 30 s")
             return
         }
         try await Task.sleep(for: .milliseconds(1))

@@ -73,16 +73,19 @@ import Testing
 
     @Test func aSilentServerTimesOut() async throws {
         let script = FakeSMTPScript(respond: { command, _ in command == "." ? .silence : nil })
-        let started = ContinuousClock.now
-        let error = try await FakeSMTPServer.with(script) { server in
+        let (error, elapsed) = try await FakeSMTPServer.with(script) { server in
             var settings = Fixtures.settings(port: server.port)
             settings.dataTimeout = .milliseconds(300)
-            return await #expect(throws: SMTPError.self) { try await SMTPClient(settings: settings).send(Fixtures.message()) }
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SMTPError.self) {
+                try await SMTPClient(settings: settings).send(Fixtures.message())
+            }
+            return (error, ContinuousClock.now - started)
         }
         #expect(error == SMTPError(stage: .message, reason: .timedOut))
-        // The default data timeout is 120 s; ending within 10 s proves the 300 ms setting was used,
-        // with room for starting and stopping the fake server on a busy machine.
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The default data timeout is 120 s; ending well within that proves the 300 ms setting was
+        // used. The bound is loose on purpose: the suites run in parallel on two cores.
+        #expect(elapsed < .seconds(60))
     }
 
     @Test func aServerThatNeverGreetsTimesOut() async throws {
