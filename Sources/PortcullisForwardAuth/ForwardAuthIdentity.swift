@@ -25,7 +25,7 @@ public final class ForwardAuthIdentity: Sendable, Hashable {
     /// How the user proved who they are (`pwd`, `otp`, `mfa`, …).
     public let amr: [String]
     public let authenticatedAt: Date?
-    /// The identity headers' values, see ``IdentityHeader/values(for:)``.
+    /// The identity headers' values (control characters dropped, lists comma-joined), rendered once.
     public let headerValues: [(header: IdentityHeader, value: String)]
 
     public init(userID: String, email: String? = nil, emailVerified: Bool = false, name: String? = nil,

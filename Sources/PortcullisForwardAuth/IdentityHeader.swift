@@ -32,10 +32,6 @@ public enum IdentityHeader: Int, CaseIterable, Sendable {
 
     /// The identity as header values. Values come from user records, so control characters are
     /// dropped: a name with a line break must never split a header.
-    public static func values(for identity: ForwardAuthIdentity) -> [(header: IdentityHeader, value: String)] {
-        identity.headerValues
-    }
-
     static func values(userID: String, email: String?, emailVerified: Bool, name: String?, roles: [String],
                        organizationID: String?, amr: [String], authenticatedAt: Date?)
         -> [(header: IdentityHeader, value: String)]

@@ -13,10 +13,8 @@ struct SubjectRoles: Sendable {
                      assignments: try await storage.roleAssignments(tenantID: tenantID, userID: userID))
     }
 
-    /// Tenant-wide roles plus those assigned in `organizationID` (none when `nil`): sorted, unique,
-    /// as ``RoleAssignmentStore/effectiveRoles(tenantID:userID:organizationID:)`` computes them.
+    /// Tenant-wide roles plus those assigned in `organizationID` (none when `nil`): sorted, unique.
     func effective(in organizationID: String?) -> [String] {
-        let names = assignments.filter { $0.organizationID == nil || $0.organizationID == organizationID }.map(\.role)
-        return Array(Set(names)).sorted()
+        assignments.effectiveRoles(in: organizationID)
     }
 }

@@ -22,10 +22,15 @@ extension RoleAssignmentStore {
     /// The role names that apply to the user in `organizationID`: tenant-wide roles plus the roles
     /// assigned within that organization (none when `organizationID` is `nil`). Sorted, unique.
     public func effectiveRoles(tenantID: String, userID: String, organizationID: String?) async throws -> [String] {
-        let assignments = try await roleAssignments(tenantID: tenantID, userID: userID)
-        let names = assignments
-            .filter { $0.organizationID == nil || $0.organizationID == organizationID }
-            .map(\.role)
+        try await roleAssignments(tenantID: tenantID, userID: userID).effectiveRoles(in: organizationID)
+    }
+}
+
+extension Sequence<RoleAssignment> {
+    /// The role names in effect in `organizationID`: tenant-wide assignments plus those within that
+    /// organization (none when `nil`). Sorted, unique.
+    public func effectiveRoles(in organizationID: String?) -> [String] {
+        let names = filter { $0.organizationID == nil || $0.organizationID == organizationID }.map(\.role)
         return Array(Set(names)).sorted()
     }
 }

@@ -111,7 +111,7 @@ struct DecisionTests {
         let identity = ForwardAuthIdentity(
             userID: Self.alice.userID, email: Self.alice.email, name: "Alice\r\nX-Injected: 1", roles: Self.alice.roles,
             amr: Self.alice.amr, authenticatedAt: Date(timeIntervalSince1970: 1_700_000_000))
-        let fields = Dictionary(uniqueKeysWithValues: IdentityHeader.values(for: identity)
+        let fields = Dictionary(uniqueKeysWithValues: identity.headerValues
             .map { ("X-Auth-" + $0.header.suffix, $0.value) })
         #expect(fields["X-Auth-User-Id"] == "database|usr_alice")
         #expect(fields["X-Auth-Email"] == "alice@example.com")
