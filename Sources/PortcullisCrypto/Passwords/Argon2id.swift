@@ -1,9 +1,9 @@
-import CArgon2
+import PortcullisArgon2
 
-/// Blocking argon2id through libargon2 (see `shim.h` for the per-thread memory it reuses). Callers
-/// run it on a hashing worker. PHC strings are written and read here in exactly libargon2's format
-/// (`$argon2id$v=19$m=…,t=…,p=…$salt$digest`, unpadded base64), so hashes move freely between this
-/// and any other argon2 implementation.
+/// Blocking argon2id password hashing on `PortcullisArgon2` (each thread reuses its own memory; see
+/// `Argon2Memory`). Callers run it on a hashing worker. PHC strings are written and read here in
+/// exactly the reference implementation's format (`$argon2id$v=19$m=…,t=…,p=…$salt$digest`,
+/// unpadded base64), so hashes move freely between this and any other argon2 implementation.
 enum Argon2id {
     static let saltLength = 16
     static let hashLength = 32
@@ -20,6 +20,7 @@ enum Argon2id {
     static func hash(
         _ password: String, salt: [UInt8], parameters: Argon2idParameters
     ) throws(PasswordHashingError) -> String {
+        if let problem = parameters.problem { throw .invalidParameters(problem) }
         let version = Argon2idEncodedHash.currentVersion
         let digest = try raw(password, salt: salt, parameters: parameters, version: version, length: hashLength)
         return "$argon2id$v=\(version)$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
@@ -40,20 +41,23 @@ enum Argon2id {
     private static func raw(
         _ password: String, salt: [UInt8], parameters: Argon2idParameters, version: Int, length: Int
     ) throws(PasswordHashingError) -> [UInt8] {
+        guard let version = Argon2.Version(rawValue: UInt32(version)) else {
+            throw .hashingFailed("unsupported argon2 version \(version)")
+        }
         var digest = [UInt8](repeating: 0, count: length)
-        let status = withSensitiveUTF8(password) { pwd in
-            digest.withUnsafeMutableBufferPointer { out in
-                portcullis_argon2id_raw(
-                    UInt32(parameters.iterations), UInt32(parameters.memoryKiB), UInt32(parameters.parallelism),
-                    UInt32(version), pwd.baseAddress, pwd.count, salt, salt.count, out.baseAddress, length)
+        let result: Result<Void, Argon2Error> = withSensitiveUTF8(password) { pwd in
+            salt.withUnsafeBytes { salt in
+                digest.withUnsafeMutableBytes { out in
+                    Result { () throws(Argon2Error) in
+                        try Argon2.hash(
+                            variant: .id, version: version, password: pwd, salt: salt,
+                            memoryKiB: parameters.memoryKiB, iterations: parameters.iterations,
+                            lanes: parameters.parallelism, into: out)
+                    }
+                }
             }
         }
-        guard status == ARGON2_OK.rawValue else { throw .hashingFailed(message(for: status)) }
+        if case let .failure(error) = result { throw .hashingFailed(error.description) }
         return digest
-    }
-
-    private static func message(for status: Int32) -> String {
-        guard let text = argon2_error_message(status) else { return "error \(status)" }
-        return String(cString: text)
     }
 }

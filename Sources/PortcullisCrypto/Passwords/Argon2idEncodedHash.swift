@@ -1,10 +1,10 @@
 import Foundation
 
-/// The fields of an argon2id PHC string, parsed with the same grammar libargon2 accepts
-/// (`$argon2id[$v=V]$m=M,t=T,p=P$salt$hash`, unpadded standard base64). Parsing before calling into C
-/// lets us refuse absurd costs and decide `needsRehash` without touching the password.
+/// The fields of an argon2id PHC string, parsed with the same grammar the reference implementation
+/// (libargon2) accepts (`$argon2id[$v=V]$m=M,t=T,p=P$salt$hash`, unpadded standard base64). Parsing
+/// before hashing lets us refuse absurd costs and decide `needsRehash` without touching the password.
 struct Argon2idEncodedHash: Sendable, Hashable {
-    /// libargon2's current version, 0x13. Hashes without `v=` are the older 0x10.
+    /// Argon2's current version, 0x13. Hashes without `v=` are the older 0x10.
     static let currentVersion = 19
 
     let version: Int

@@ -12,7 +12,7 @@ public struct PasswordHasher: Sendable, Hashable {
     public init(parameters: Argon2idParameters = .default) {
         self.parameters = parameters
         // A fixed salt ("portcullis-dummy") and an all-zero digest. Verifying against it does exactly
-        // the work of verifying a real hash with these parameters: libargon2 computes the full digest
+        // the work of verifying a real hash with these parameters: the full digest is computed
         // before it compares. Built from text, so creating a hasher costs nothing.
         dummyHash = "$argon2id$v=\(Argon2idEncodedHash.currentVersion)"
             + "$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)"
@@ -22,6 +22,15 @@ public struct PasswordHasher: Sendable, Hashable {
     /// A PHC string `$argon2id$v=19$m=…,t=…,p=…$salt$hash` with a fresh 16-byte salt and a 32-byte digest.
     public func hash(password: String) throws(PasswordHashingError) -> String {
         try Argon2id.hash(password, parameters: parameters)
+    }
+
+    /// The PHC string `hash(password:)` would write with this `salt`. Only for comparing our encoder
+    /// with other implementations: a real hash must always get a fresh random salt.
+    @_spi(Testing)
+    public static func encodedHash(
+        password: String, salt: [UInt8], parameters: Argon2idParameters
+    ) throws(PasswordHashingError) -> String {
+        try Argon2id.hash(password, salt: salt, parameters: parameters)
     }
 
     /// Checks `password` against a stored argon2id or bcrypt hash. Anything else, or a hash whose

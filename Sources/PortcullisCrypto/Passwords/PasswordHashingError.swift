@@ -5,7 +5,7 @@ public enum PasswordHashingError: Error, Sendable, Hashable, CustomStringConvert
     case overloaded
     /// The configured argon2id parameters are unusable (see `Argon2idParameters.problem`).
     case invalidParameters(String)
-    /// libargon2 reported an error (for example it could not allocate the memory).
+    /// Argon2 refused or failed (for example the memory could not be allocated).
     case hashingFailed(String)
 
     public var description: String {
