@@ -68,7 +68,8 @@ struct BLAKE2b {
         precondition(output.count >= digestLength)
         advanceCounter(by: buffered)
         withUnsafeMutableBytes(of: &buffer) { block in
-            block.baseAddress!.advanced(by: buffered).initializeMemory(as: UInt8.self, repeating: 0, count: Self.blockLength - buffered)
+            _ = block.baseAddress!.advanced(by: buffered)
+                .initializeMemory(as: UInt8.self, repeating: 0, count: Self.blockLength - buffered)
         }
         compress(isLast: true)
         var digest = SIMD8<UInt64>()
