@@ -7,7 +7,7 @@
 #   OUT/opt/portcullis/examples/config/               the example configuration (development values)
 #   OUT/opt/portcullis/examples/secrets.example.yaml  its PUBLIC development secrets
 #   OUT/opt/portcullis/share/debian-packages.txt      Debian packages providing the shared libraries
-#                                                     the binary still needs (libc, libargon2, …)
+#                                                     the binary still needs (libc, libsqlite3, …)
 #   OUT/opt/portcullis/share/VERSION                  `portcullis version`
 #
 # Usage: scripts/package.sh [--out DIR] [--scratch-path DIR] [--skip-build]
