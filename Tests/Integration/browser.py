@@ -1,6 +1,6 @@
 """Selenium helpers for the browser tests of the hosted pages (`{issuer}/u/...`).
 
-The browser is Debian's headless Chromium with its matching chromedriver (`.ci/run` installs both),
+The browser is Debian's headless Chromium with its matching chromedriver (`scripts/test.sh` installs both),
 so selenium never downloads a driver. Tests import the fixtures below by name; each test module gets
 one server and one browser per language, which keeps a module's run to a few seconds.
 """
@@ -54,7 +54,7 @@ def unique_email(prefix: str) -> str:
 def chromium_missing() -> str | None:
     for path in (CHROMIUM, CHROMEDRIVER):
         if not path.exists():
-            return f"{path} not found: install Debian's chromium and chromium-driver (see .ci/run)"
+            return f"{path} not found: install Debian's chromium and chromium-driver (scripts/test.sh installs them)"
     return None
 
 

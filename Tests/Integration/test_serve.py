@@ -170,7 +170,7 @@ def test_database_flag_overrides_configured_path(server):
 
 def test_database_is_a_migrated_sqlite_file(server):
     sqlite3 = shutil.which("sqlite3")
-    assert sqlite3, "the sqlite3 command is required (.ci/run installs it)"
+    assert sqlite3, "the sqlite3 command is required (scripts/test.sh installs it)"
     check = subprocess.run(
         [
             sqlite3, "-readonly", str(server.database),
