@@ -37,6 +37,8 @@ struct Argon2Instance {
             }
         }
         let scratch = Scratch(memory + blockCount * Argon2Compression.pairsPerBlock)
+        // The kept memory holds whatever the allocator gave it: the zero block must be written once.
+        scratch.zero.update(repeating: Pair(), count: Argon2Compression.pairsPerBlock)
         for pass in 0..<iterations {
             for slice in 0..<Self.syncPoints {
                 for lane in 0..<lanes {
@@ -79,7 +81,6 @@ struct Argon2Instance {
         let pairs = Argon2Compression.pairsPerBlock
         let dataIndependent = variant == .i || (variant == .id && pass == 0 && slice < Self.syncPoints / 2)
         if dataIndependent {
-            scratch.zero.update(repeating: Pair(), count: pairs)
             scratch.addressInput.update(repeating: Pair(), count: pairs)
             scratch.addressInput[0] = Pair(UInt64(pass), UInt64(lane))
             scratch.addressInput[1] = Pair(UInt64(slice), UInt64(blockCount))

@@ -10,7 +10,6 @@ enum Argon2id {
 
     /// A PHC string for `password` with a fresh random salt.
     static func hash(_ password: String, parameters: Argon2idParameters) throws(PasswordHashingError) -> String {
-        if let problem = parameters.problem { throw .invalidParameters(problem) }
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return try hash(password, salt: salt, parameters: parameters)
