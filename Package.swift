@@ -46,15 +46,27 @@ let package = Package(
                 "PortcullisCore", "PortcullisCrypto",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Store protocols, records and errors: no database import, so nothing above the store links one.
         .target(
             name: "PortcullisStore",
+            swiftSettings: swiftSettings
+        ),
+        // The embedded SQLite store: the only module that imports GRDB.
+        .target(
+            name: "PortcullisStoreSQLite",
             dependencies: [
+                "PortcullisStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Opens the store `storage.driver` names; the one place that knows every driver.
+        .target(
+            name: "PortcullisStoreFactory",
+            dependencies: ["PortcullisCore", "PortcullisStore", "PortcullisStoreSQLite"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -76,7 +88,6 @@ let package = Package(
         .target(
             name: "PortcullisEmail",
             dependencies: [
-                "PortcullisCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -123,8 +134,8 @@ let package = Package(
         .executableTarget(
             name: "portcullis",
             dependencies: [
-                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore", "PortcullisUI",
-                "PortcullisEmail", "PortcullisForwardAuth",
+                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreFactory", "PortcullisStoreSQLite",
+                "PortcullisCrypto", "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisForwardAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,8 +172,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PortcullisStoreTests",
-            dependencies: ["PortcullisStore", "PortcullisStoreConformance",
-                           .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PortcullisStore", "PortcullisStoreSQLite", "PortcullisStoreFactory", "PortcullisStoreConformance",
+                           "PortcullisCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -196,14 +207,14 @@ let package = Package(
         .testTarget(
             name: "PortcullisForwardAuthTests",
             dependencies: ["PortcullisForwardAuth", "PortcullisConfig", "PortcullisCore", "PortcullisStore",
-                           "PortcullisCrypto"],
+                           "PortcullisStoreSQLite", "PortcullisCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PortcullisHTTPTests",
             dependencies: [
-                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisCore",
-                "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
+                "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreSQLite", "PortcullisCrypto",
+                "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Keys are sorted so the same details always produce the same text (diffable exports, stable
 /// tests); slashes are not escaped so URLs stay readable in the sqlite3 shell.
-enum AuditEventDetailsJSON {
-    static func encode(_ details: [String: String]) throws(StoreError) -> String {
+package enum AuditEventDetailsJSON {
+    package static func encode(_ details: [String: String]) throws(StoreError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -15,7 +15,7 @@ enum AuditEventDetailsJSON {
         }
     }
 
-    static func decode(_ text: String, eventID: String) throws(StoreError) -> [String: String] {
+    package static func decode(_ text: String, eventID: String) throws(StoreError) -> [String: String] {
         do {
             return try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
         } catch {

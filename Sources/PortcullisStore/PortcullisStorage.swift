@@ -5,7 +5,8 @@
 /// dex's storage interfaces. To add a concern:
 /// 1. declare a `…Store` protocol and its value types in their own files here;
 /// 2. add the protocol to the list below;
-/// 3. implement it in `SQLiteStore+….swift`, with a new migration appended to `SQLiteMigrations`;
+/// 3. implement it in `PortcullisStoreSQLite` (`SQLiteStore+….swift`, with a new migration appended to
+///    `SQLiteMigrations`);
 /// 4. add its cases to `PortcullisStoreConformance`, so every store implementation is held to it.
 public protocol PortcullisStorage:
     StoreHealth, SigningKeyStore, AuditEventStore,

@@ -4,8 +4,8 @@
 /// about time, order or how many records exist. The alphabet has 64 symbols, so `random(in:)` picks
 /// each one uniformly from the system's cryptographic generator. The prefix (`usr_`, …) tells a
 /// reader in a log or a support ticket what kind of ID they hold.
-enum RandomID {
-    static func make(prefix: String) -> String {
+package enum RandomID {
+    package static func make(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let suffix = (0..<24).map { _ in
             urlSafeAlphabet[Int.random(in: 0..<urlSafeAlphabet.count, using: &generator)]

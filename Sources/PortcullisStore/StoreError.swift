@@ -3,8 +3,9 @@
 /// Messages name paths, tenants and migration IDs but never SQL, bound values or key material, so
 /// they are safe to log. HTTP handlers should still answer with a generic 503 and log this.
 public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The database file could not be opened or created; `reason` says what to fix.
-    case cannotOpen(path: String, reason: String)
+    /// The database could not be opened or created; `location` is the file path or the server's
+    /// address (never a password), `reason` says what to fix.
+    case cannotOpen(driver: StoreDriver, location: String, reason: String)
     /// A schema migration failed; the database is left at the last migration that succeeded.
     case migrationFailed(String)
     /// The database was migrated by a newer Portcullis: `found` lists the migration IDs this
@@ -22,8 +23,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let path, let reason):
-            "cannot open SQLite database at \(path): \(reason)"
+        case .cannotOpen(let driver, let location, let reason):
+            "cannot open \(driver.displayName) database at \(location): \(reason)"
         case .migrationFailed(let reason):
             "database migration failed: \(reason)"
         case .databaseNewerThanProgram(let known, let found):

@@ -3,12 +3,13 @@ import Foundation
 import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
+import PortcullisStoreFactory
 
 /// What the administrative commands share: the validated configuration (so a typo in a tenant name
 /// is caught before anything is written) and the store it names.
 struct AdminContext {
     let snapshot: ConfigSnapshot
-    let storage: SQLiteStore
+    let storage: any PortcullisStorage
 
     static func open(_ options: ConfigOptions, database: String?) async throws -> AdminContext {
         let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)
@@ -18,10 +19,9 @@ struct AdminContext {
             printError("error: configuration is invalid (\(result.issues.count) problems)")
             throw ExitCode(1)
         }
-        let storage = snapshot.server.storage.sqlite
         do {
             return AdminContext(snapshot: snapshot,
-                                storage: try SQLiteStore.open(path: database ?? storage.path, busyTimeout: storage.busyTimeout))
+                                storage: try StoreFactory.open(snapshot.server.storage, databaseOverride: database).storage)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortcullisConfig
 import PortcullisStore
+import PortcullisStoreSQLite
 
 /// `portcullis backup`: a consistent copy of the SQLite database, safe to take while the server runs.
 ///

@@ -8,6 +8,7 @@ import PortcullisEmail
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
+import PortcullisStoreFactory
 import PortcullisUI
 import ServiceLifecycle
 
@@ -52,15 +53,18 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("development_mode is on: tenants without signing keys get generated keys. Not for production.")
         }
 
-        let databasePath = database ?? serverFile.storage.sqlite.path
-        let storage: SQLiteStore
+        let opened: OpenedStore
         do {
-            storage = try SQLiteStore.open(path: databasePath, busyTimeout: serverFile.storage.sqlite.busyTimeout)
+            opened = try StoreFactory.open(serverFile.storage, databaseOverride: database)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
-        logger.info("database ready", metadata: ["path": .string(databasePath), "schema": .string(storage.schemaVersion)])
+        let storage = opened.storage
+        logger.info("database ready", metadata: [
+            "driver": .string(opened.driver.rawValue), "path": .string(opened.location),
+            "schema": .string(opened.schemaVersion),
+        ])
 
         let keyProvider = StoreKeyProvider(storage: storage)
         let keyCache = ParsedKeyCache()

@@ -122,7 +122,7 @@ struct UsersCommand: AsyncParsableCommand {
 /// Applying import records to the store, and the export format (which the importer reads back).
 enum UserImport {
     /// Creates or updates the user with this email; returns whether it was created.
-    static func apply(_ record: UserImportRecord, tenantID: String, connection: String, storage: SQLiteStore) async throws -> Bool {
+    static func apply(_ record: UserImportRecord, tenantID: String, connection: String, storage: any PortcullisStorage) async throws -> Bool {
         let now = Date()
         let existing = try await storage.user(tenantID: tenantID, connection: connection, email: record.email)
         var user = existing ?? User(tenantID: tenantID, connection: connection, email: record.email, createdAt: now)

@@ -3,6 +3,7 @@ import PortcullisCore
 import PortcullisCrypto
 import PortcullisForwardAuth
 import PortcullisStore
+import PortcullisStoreSQLite
 import Synchronization
 import Testing
 

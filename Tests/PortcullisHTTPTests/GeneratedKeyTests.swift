@@ -3,6 +3,7 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 /// Development mode: a tenant without keys gets one generated key, kept in the store so that it is

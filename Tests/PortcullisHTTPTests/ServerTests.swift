@@ -6,6 +6,7 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisHTTP
 import PortcullisStore
+import PortcullisStoreSQLite
 import PortcullisCrypto
 import PortcullisUI
 import Testing

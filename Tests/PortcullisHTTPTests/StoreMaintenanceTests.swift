@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import PortcullisHTTP
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 @Suite("Store maintenance")

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisStore
+import PortcullisStoreSQLite
 import PortcullisStoreConformance
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 @Suite("SQLite backup")

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 /// Behaviour that needs two SQLite connection pools on one file, like two replicas.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 /// Upgrading a database from before OAuth grants and organizations (v5) to the newest schema.

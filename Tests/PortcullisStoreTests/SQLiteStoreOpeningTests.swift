@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 @Suite("SQLiteStore opening")
@@ -50,7 +51,7 @@ struct SQLiteStoreOpeningTests {
             try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
             let path = blocker + "/sub/portcullis.sqlite"
             let error = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
-            #expect(error == .cannotOpen(path: path, reason: "\(blocker) exists but is not a directory"))
+            #expect(error == .cannotOpen(driver: .sqlite, location: path, reason: "\(blocker) exists but is not a directory"))
             #expect(error.description.hasPrefix("cannot open SQLite database at \(path): "))
         }
     }
@@ -58,7 +59,7 @@ struct SQLiteStoreOpeningTests {
     @Test func aPathInProcCannotBeOpened() throws {
         let path = "/proc/portcullis-\(UUID().uuidString)/portcullis.sqlite"
         let error = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
-        guard case .cannotOpen(let reportedPath, let reason) = error else {
+        guard case .cannotOpen(.sqlite, let reportedPath, let reason) = error else {
             Issue.record("expected cannotOpen, got \(error)")
             return
         }
@@ -69,7 +70,7 @@ struct SQLiteStoreOpeningTests {
     @Test func aDirectoryIsNotADatabase() async throws {
         try await withTemporaryDirectory { directory in
             let error = try #require(throws: StoreError.self) { try SQLiteStore.open(path: directory.path) }
-            #expect(error == .cannotOpen(path: directory.path, reason: "the path is a directory, not a database file"))
+            #expect(error == .cannotOpen(driver: .sqlite, location: directory.path, reason: "the path is a directory, not a database file"))
         }
     }
 
@@ -79,7 +80,7 @@ struct SQLiteStoreOpeningTests {
             let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
             try garbage.write(to: URL(fileURLWithPath: path))
             let error = try #require(throws: StoreError.self) { try SQLiteStore.open(path: path) }
-            #expect(error == .cannotOpen(path: path, reason: "the file is not a SQLite database"))
+            #expect(error == .cannotOpen(driver: .sqlite, location: path, reason: "the file is not a SQLite database"))
             #expect(error.description == "cannot open SQLite database at \(path): the file is not a SQLite database")
             // Refusing must not damage the file: it may be someone's data.
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
@@ -88,6 +89,6 @@ struct SQLiteStoreOpeningTests {
 
     @Test func anEmptyPathIsRefused() throws {
         let error = try #require(throws: StoreError.self) { try SQLiteStore.open(path: "") }
-        #expect(error == .cannotOpen(path: "", reason: "the path is empty"))
+        #expect(error == .cannotOpen(driver: .sqlite, location: "", reason: "the path is empty"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PortcullisStore
+import PortcullisStoreSQLite
 import Testing
 
 /// Upgrading a database from before users existed (v2) to the newest schema.

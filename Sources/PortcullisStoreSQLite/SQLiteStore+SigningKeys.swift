@@ -1,4 +1,5 @@
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: SigningKeyStore {
     public func generatedKeys(tenantID: String) async throws -> [StoredSigningKey] {

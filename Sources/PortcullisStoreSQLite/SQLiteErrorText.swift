@@ -1,4 +1,5 @@
 import GRDB
+import PortcullisStore
 
 /// Turns errors from GRDB into store errors whose text is safe to log.
 ///

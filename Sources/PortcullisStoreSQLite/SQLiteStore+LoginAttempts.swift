@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: LoginAttemptStore {
     public func recordFailure(tenantID: String, userID: String, at: Date) async throws -> Int {

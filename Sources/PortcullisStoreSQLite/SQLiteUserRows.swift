@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 /// How a ``User`` maps onto the `users` table: one column list shared by every query that
 /// returns users, and the values of one user prepared before a write transaction starts.

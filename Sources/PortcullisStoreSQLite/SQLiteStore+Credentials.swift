@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: CredentialStore {
     public func setPassword(_ credential: PasswordCredential) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: RefreshTokenStore {
     /// The token columns, qualified with the alias `t`; ``RefreshToken/init(row:)`` reads them.

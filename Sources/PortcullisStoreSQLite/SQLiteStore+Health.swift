@@ -1,4 +1,5 @@
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: StoreHealth {
     public func ping() async throws {

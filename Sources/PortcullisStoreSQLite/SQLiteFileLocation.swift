@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,7 +30,7 @@ enum SQLiteFileLocation {
             if code == EEXIST, isDirectory(current) {
                 continue
             }
-            throw .cannotOpen(path: path, reason: directoryFailure(current, errno: code))
+            throw .cannotOpen(driver: .sqlite, location: path, reason: directoryFailure(current, errno: code))
         }
     }
 

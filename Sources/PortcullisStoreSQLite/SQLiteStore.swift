@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 /// The embedded default store: one SQLite file in WAL mode, accessed through a GRDB pool.
 ///
@@ -27,12 +28,12 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
     /// on; a write that finds the database locked by another process waits up to `busyTimeout`
     /// before failing with ``StoreError/unavailable(_:)``.
     ///
-    /// - Throws: ``StoreError/cannotOpen(path:reason:)`` when the file cannot be created or is not
+    /// - Throws: ``StoreError/cannotOpen(driver:location:reason:)`` when the file cannot be created or is not
     ///   a usable SQLite database; ``StoreError/databaseNewerThanProgram(knownMigrations:found:)``
     ///   or ``StoreError/migrationFailed(_:)`` from migrating.
     public static func open(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) -> SQLiteStore {
         guard !path.isEmpty else {
-            throw .cannotOpen(path: path, reason: "the path is empty")
+            throw .cannotOpen(driver: .sqlite, location: path, reason: "the path is empty")
         }
         try SQLiteFileLocation.createParentDirectories(of: path)
         let pool = try openPool(path: path, busyTimeout: busyTimeout)
@@ -58,7 +59,7 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
                 Thread.sleep(forTimeInterval: seconds(pause))
                 pause = min(pause * 2, .milliseconds(200))
             } catch {
-                throw .cannotOpen(path: path, reason: SQLiteFileLocation.explainOpenFailure(error, path: path))
+                throw .cannotOpen(driver: .sqlite, location: path, reason: SQLiteFileLocation.explainOpenFailure(error, path: path))
             }
         }
     }
@@ -74,7 +75,7 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw .cannotOpen(path: ":memory:", reason: SQLiteErrorText.describe(error))
+            throw .cannotOpen(driver: .sqlite, location: ":memory:", reason: SQLiteErrorText.describe(error))
         }
     }
 

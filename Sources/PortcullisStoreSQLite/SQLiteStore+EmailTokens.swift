@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: EmailTokenStore {
     private static let emailTokenColumns = "digest, tenant_id, user_id, purpose, expires_at, used_at"

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: RoleAssignmentStore {
     public func assignRole(

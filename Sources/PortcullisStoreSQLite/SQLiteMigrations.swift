@@ -1,4 +1,5 @@
 import GRDB
+import PortcullisStore
 
 /// The versioned schema of the SQLite store, applied in order at start-up.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: OrganizationStore {
     /// The organization columns, qualified with the alias `o`; ``Organization/init(row:)`` reads them.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: AuthorizationCodeStore {
     /// The columns ``AuthorizationCode/init(row:)`` reads.

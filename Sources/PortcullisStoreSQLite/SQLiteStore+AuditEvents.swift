@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: AuditEventStore {
     public func append(_ event: AuditEvent) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,5 @@
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore {
     /// Runs `body` on a reader connection and turns failures into ``StoreError``s naming `operation`.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PortcullisStore
 
 extension SQLiteStore: SessionStore {
     /// The session columns, qualified with the alias `s`; ``Session/init(row:)`` reads them.
