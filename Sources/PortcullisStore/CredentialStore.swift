@@ -3,7 +3,7 @@ public protocol CredentialStore: Sendable {
     /// Sets the user's password hash, replacing any previous one.
     ///
     /// - Throws: ``StoreError/invalidInput(_:)`` if the user does not exist in the tenant.
-    func setPassword(_ credential: PasswordCredential) async throws
+    func setPassword(_ credential: PasswordCredential, events: [DomainEvent]) async throws
 
     /// The user's password hash, or `nil` if the user has none (or does not exist).
     func password(tenantID: String, userID: String) async throws -> PasswordCredential?
@@ -13,4 +13,11 @@ public protocol CredentialStore: Sendable {
     /// - Returns: whether there was one.
     @discardableResult
     func deletePassword(tenantID: String, userID: String) async throws -> Bool
+}
+
+extension CredentialStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func setPassword(_ credential: PasswordCredential) async throws {
+        try await setPassword(credential, events: [])
+    }
 }

@@ -13,16 +13,31 @@ public protocol LoginAttemptStore: Sendable {
     /// - Returns: the number of consecutive failures including this one. N concurrent calls on one
     ///   user return N distinct numbers.
     /// - Throws: ``StoreError/invalidInput(_:)`` if the user does not exist in the tenant.
-    func recordFailure(tenantID: String, userID: String, at: Date) async throws -> Int
+    func recordFailure(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int
 
     /// Clears the failure count and any lock: after a successful login or an unlock link.
-    func reset(tenantID: String, userID: String) async throws
+    func reset(tenantID: String, userID: String, events: [DomainEvent]) async throws
 
     /// Locks the user's logins until `until`, keeping the failure count.
     ///
     /// - Throws: ``StoreError/invalidInput(_:)`` if the user does not exist in the tenant.
-    func lock(tenantID: String, userID: String, until: Date) async throws
+    func lock(tenantID: String, userID: String, until: Date, events: [DomainEvent]) async throws
 
     /// The user's failure count and lock; zero failures and no lock for an unknown user.
     func lockState(tenantID: String, userID: String) async throws -> LoginLockState
+}
+
+extension LoginAttemptStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func recordFailure(tenantID: String, userID: String, at: Date) async throws -> Int {
+        return try await recordFailure(tenantID: tenantID, userID: userID, at: at, events: [])
+    }
+
+    public func reset(tenantID: String, userID: String) async throws {
+        try await reset(tenantID: tenantID, userID: userID, events: [])
+    }
+
+    public func lock(tenantID: String, userID: String, until: Date) async throws {
+        try await lock(tenantID: tenantID, userID: userID, until: until, events: [])
+    }
 }

@@ -6,7 +6,7 @@ public protocol OrganizationStore: Sendable {
     /// - Throws: ``StoreError/invalidInput(_:)`` for an invalid name
     ///   (see ``Organization/isValidName(_:)``); ``StoreError/conflict(_:)`` if the tenant already
     ///   has an organization with that name or ID.
-    func createOrganization(_ organization: Organization) async throws
+    func createOrganization(_ organization: Organization, events: [DomainEvent]) async throws
 
     func organization(tenantID: String, id: String) async throws -> Organization?
     /// Looks up by name, case-insensitively.
@@ -17,22 +17,44 @@ public protocol OrganizationStore: Sendable {
     /// Deletes the organization with its memberships and organization-scoped role assignments.
     /// - Returns: whether it existed.
     @discardableResult
-    func deleteOrganization(tenantID: String, id: String) async throws -> Bool
+    func deleteOrganization(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool
 
     /// Adds the user to the organization. Adding an existing member changes nothing.
     /// - Returns: whether the membership is new.
     /// - Throws: ``StoreError/invalidInput(_:)`` if the user or the organization is not in the tenant.
     @discardableResult
-    func addMember(tenantID: String, organizationID: String, userID: String, at: Date) async throws -> Bool
+    func addMember(tenantID: String, organizationID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Bool
 
     /// Removes the membership and the user's role assignments in that organization.
     /// - Returns: whether the user was a member.
     @discardableResult
-    func removeMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool
+    func removeMember(tenantID: String, organizationID: String, userID: String, events: [DomainEvent]) async throws -> Bool
 
     func isMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool
     /// Members ordered by when they joined.
     func members(tenantID: String, organizationID: String) async throws -> [OrganizationMembership]
     /// The organizations the user belongs to, ordered by name.
     func organizations(tenantID: String, userID: String) async throws -> [Organization]
+}
+
+extension OrganizationStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func createOrganization(_ organization: Organization) async throws {
+        try await createOrganization(organization, events: [])
+    }
+
+    @discardableResult
+    public func deleteOrganization(tenantID: String, id: String) async throws -> Bool {
+        return try await deleteOrganization(tenantID: tenantID, id: id, events: [])
+    }
+
+    @discardableResult
+    public func addMember(tenantID: String, organizationID: String, userID: String, at: Date) async throws -> Bool {
+        return try await addMember(tenantID: tenantID, organizationID: organizationID, userID: userID, at: at, events: [])
+    }
+
+    @discardableResult
+    public func removeMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool {
+        return try await removeMember(tenantID: tenantID, organizationID: organizationID, userID: userID, events: [])
+    }
 }

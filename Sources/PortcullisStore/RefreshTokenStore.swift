@@ -31,18 +31,18 @@ public protocol RefreshTokenStore: Sendable {
     ///   digest that is not 64 lowercase hex characters (nothing is spent then);
     ///   ``StoreError/conflict(_:)`` if the successor's digest exists.
     func rotateRefreshToken(
-        tenantID: String, digest: String, now: Date, successor: RefreshToken
+        tenantID: String, digest: String, now: Date, successor: RefreshToken, events: [DomainEvent]
     ) async throws -> RefreshTokenRotation
 
     /// Revokes every token of the family at `at` (a replayed code, a detected reuse, RFC 7009
     /// revocation of a refresh token). - Returns: how many tokens were newly revoked.
     @discardableResult
-    func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date) async throws -> Int
+    func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date, events: [DomainEvent]) async throws -> Int
 
     /// Revokes every refresh token of the user at `at` (password reset, "log out everywhere"), and
     /// their families. Blocking a user with ``UserStore/update(_:)`` does this too.
     @discardableResult
-    func revokeRefreshTokens(tenantID: String, userID: String, at: Date) async throws -> Int
+    func revokeRefreshTokens(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int
 
     /// Whether the family has been revoked (access tokens of a revoked grant fail introspection).
     /// A revocation is remembered even for a grant that never had a refresh token (a replayed code
@@ -64,4 +64,21 @@ extension RefreshToken {
     /// access token lifetime the configuration allows (`resource_servers[].token_lifetime`), so
     /// no access token of a revoked grant outlives the record of its revocation.
     public static let familyRevocationRetention: TimeInterval = 30 * 86_400
+}
+
+extension RefreshTokenStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func rotateRefreshToken(tenantID: String, digest: String, now: Date, successor: RefreshToken) async throws -> RefreshTokenRotation {
+        return try await rotateRefreshToken(tenantID: tenantID, digest: digest, now: now, successor: successor, events: [])
+    }
+
+    @discardableResult
+    public func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date) async throws -> Int {
+        return try await revokeRefreshTokenFamily(tenantID: tenantID, familyID: familyID, at: at, events: [])
+    }
+
+    @discardableResult
+    public func revokeRefreshTokens(tenantID: String, userID: String, at: Date) async throws -> Int {
+        return try await revokeRefreshTokens(tenantID: tenantID, userID: userID, at: at, events: [])
+    }
 }

@@ -8,7 +8,7 @@ public protocol SessionStore: Sendable {
     /// - Throws: ``StoreError/invalidInput(_:)`` if `digest` is not 64 lowercase hex characters
     ///   (a raw token passed by mistake must not be stored) or the user does not exist in the
     ///   tenant; ``StoreError/conflict(_:)`` if the digest is already stored.
-    func createSession(_ session: Session) async throws
+    func createSession(_ session: Session, events: [DomainEvent]) async throws
 
     /// The session if it can be used at `now`, otherwise `nil`.
     ///
@@ -29,13 +29,13 @@ public protocol SessionStore: Sendable {
     ///
     /// - Returns: whether a session that was not yet revoked was revoked.
     @discardableResult
-    func revokeSession(tenantID: String, digest: String, at: Date) async throws -> Bool
+    func revokeSession(tenantID: String, digest: String, at: Date, events: [DomainEvent]) async throws -> Bool
 
     /// Revokes every session of the user at `at` ("log out everywhere", a password change).
     ///
     /// - Returns: how many sessions were revoked.
     @discardableResult
-    func revokeAllSessions(tenantID: String, userID: String, at: Date) async throws -> Int
+    func revokeAllSessions(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int
 
     /// The user's sessions that can be used at `now`, newest first: for "your devices" pages and
     /// the management API.
@@ -47,4 +47,21 @@ public protocol SessionStore: Sendable {
     /// - Returns: how many sessions were deleted.
     @discardableResult
     func deleteExpiredSessions(before: Date) async throws -> Int
+}
+
+extension SessionStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func createSession(_ session: Session) async throws {
+        try await createSession(session, events: [])
+    }
+
+    @discardableResult
+    public func revokeSession(tenantID: String, digest: String, at: Date) async throws -> Bool {
+        return try await revokeSession(tenantID: tenantID, digest: digest, at: at, events: [])
+    }
+
+    @discardableResult
+    public func revokeAllSessions(tenantID: String, userID: String, at: Date) async throws -> Int {
+        return try await revokeAllSessions(tenantID: tenantID, userID: userID, at: at, events: [])
+    }
 }

@@ -8,7 +8,7 @@ public protocol UserStore: Sendable {
     /// - Throws: ``StoreError/conflict(_:)`` if the tenant already has a user with the same `id`,
     ///   or, on the same connection, the same email or username compared case-insensitively;
     ///   ``StoreError/invalidInput(_:)`` if a metadata field is not the text of a JSON object.
-    func create(_ user: User) async throws
+    func create(_ user: User, events: [DomainEvent]) async throws
 
     /// The user with `id` in `tenantID`, or `nil`.
     func user(tenantID: String, id: String) async throws -> User?
@@ -32,7 +32,7 @@ public protocol UserStore: Sendable {
     /// - Returns: the stored user, with ``User/version`` incremented; `nil` if there is no such user.
     /// - Throws: ``StoreError/conflict(_:)`` if the stored version is not `user.version` (read it
     ///   again and retry) or if the new email or username belongs to another user.
-    func update(_ user: User) async throws -> User?
+    func update(_ user: User, events: [DomainEvent]) async throws -> User?
 
     /// Deletes the user and everything that belongs to them: password, lockout state, sessions,
     /// email tokens, authorization codes, refresh tokens, organization memberships and role
@@ -40,7 +40,7 @@ public protocol UserStore: Sendable {
     ///
     /// - Returns: whether a user was deleted.
     @discardableResult
-    func delete(tenantID: String, id: String) async throws -> Bool
+    func delete(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool
 
     /// One page of the tenant's users, oldest first (by `createdAt`, then `id`).
     ///
@@ -54,7 +54,7 @@ public protocol UserStore: Sendable {
     ///
     /// - Returns: the updated user, or `nil` if there is no such user.
     @discardableResult
-    func recordLogin(tenantID: String, id: String, at: Date) async throws -> User?
+    func recordLogin(tenantID: String, id: String, at: Date, events: [DomainEvent]) async throws -> User?
 }
 
 /// One page of ``UserStore/users(tenantID:page:perPage:)``.
@@ -84,5 +84,26 @@ public enum UserPageSize {
     /// `perPage` moved into ``range``.
     public static func clamp(_ perPage: Int) -> Int {
         min(max(perPage, range.lowerBound), range.upperBound)
+    }
+}
+
+extension UserStore {
+    // The same operations with no event, for callers that record none (tests, maintenance).
+    public func create(_ user: User) async throws {
+        try await create(user, events: [])
+    }
+
+    public func update(_ user: User) async throws -> User? {
+        return try await update(user, events: [])
+    }
+
+    @discardableResult
+    public func delete(tenantID: String, id: String) async throws -> Bool {
+        return try await delete(tenantID: tenantID, id: id, events: [])
+    }
+
+    @discardableResult
+    public func recordLogin(tenantID: String, id: String, at: Date) async throws -> User? {
+        return try await recordLogin(tenantID: tenantID, id: id, at: at, events: [])
     }
 }

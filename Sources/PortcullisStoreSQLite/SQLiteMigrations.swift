@@ -282,6 +282,16 @@ public enum SQLiteMigrations {
                 FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
             );
             """),
+        ("v9_audit_event_context", """
+            -- Whom an event is about (`user:usr_…`) and the request it came from. The index serves a
+            -- user's own log (newest first, walked backwards like audit_events_by_tenant_and_time).
+            ALTER TABLE audit_events ADD COLUMN subject    TEXT;
+            ALTER TABLE audit_events ADD COLUMN ip         TEXT;
+            ALTER TABLE audit_events ADD COLUMN user_agent TEXT;
+            ALTER TABLE audit_events ADD COLUMN request_id TEXT;
+            CREATE INDEX audit_events_by_subject
+                ON audit_events (tenant_id, subject, occurred_at) WHERE subject IS NOT NULL;
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

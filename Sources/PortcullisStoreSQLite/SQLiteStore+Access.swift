@@ -25,6 +25,27 @@ extension SQLiteStore {
             throw SQLiteErrorText.storeError(error, during: operation)
         }
     }
+
+    /// ``write(_:_:)`` for a change that has events: they are inserted in the same transaction,
+    /// after the change, when `when` says the change took place (a `false` from "remove member"
+    /// means there was nothing to remove, and nothing happened to record). A change that throws
+    /// rolls its events back with it.
+    func write<T: Sendable>(_ operation: String, events: [DomainEvent],
+                            when happened: @escaping @Sendable (T) -> Bool = { _ in true },
+                            _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if events.isEmpty { return try await write(operation, body) }
+        // Encoded before the transaction, which should hold database work only.
+        let rows = try events.map { try SQLiteAuditEventRow(AuditEvent($0)) }
+        let faults = self.faults
+        return try await write(operation) { db in
+            let result = try body(db)
+            if happened(result) {
+                faults?.afterChangeBeforeEvents()
+                for row in rows { try row.insert(into: db) }
+            }
+            return result
+        }
+    }
 }
 
 extension Row {

@@ -4,14 +4,15 @@ import PortcullisStore
 
 extension SQLiteStore: AuditEventStore {
     public func append(_ event: AuditEvent) async throws {
-        // Encode before entering the write transaction, which should contain database work only.
-        let occurredAt = try SQLiteTimestamp.milliseconds(event.occurredAt)
-        let detailsJSON = try AuditEventDetailsJSON.encode(event.details)
-        try await write("append audit event") { db in
-            try db.execute(sql: """
-                INSERT INTO audit_events (id, tenant_id, type, occurred_at, actor, details_json)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [event.id, event.tenantID, event.type, occurredAt, event.actor, detailsJSON])
+        let row = try SQLiteAuditEventRow(event)
+        try await write("append audit event") { db in try row.insert(into: db) }
+    }
+
+    public func appendEvents(_ events: [DomainEvent]) async throws {
+        guard !events.isEmpty else { return }
+        let rows = try events.map { try SQLiteAuditEventRow(AuditEvent($0)) }
+        try await write("append audit events") { db in
+            for row in rows { try row.insert(into: db) }
         }
     }
 
@@ -22,7 +23,7 @@ extension SQLiteStore: AuditEventStore {
             // use the (tenant_id, occurred_at) index, walked backwards. rowid breaks ties by
             // append order.
             try Row.fetchAll(db, sql: """
-                SELECT id, tenant_id, type, occurred_at, actor, details_json
+                SELECT \(SQLiteAuditEventRow.columns)
                 FROM audit_events
                 WHERE tenant_id IS ?
                 ORDER BY occurred_at DESC, rowid DESC
@@ -30,6 +31,28 @@ extension SQLiteStore: AuditEventStore {
                 """, arguments: [tenantID, limit])
             .map(AuditEvent.init(row:))
         }
+    }
+}
+
+/// One `audit_events` row, encoded before the write transaction that inserts it.
+struct SQLiteAuditEventRow: Sendable {
+    static let columns = "id, tenant_id, type, occurred_at, actor, details_json, subject, ip, user_agent, request_id"
+
+    let event: AuditEvent
+    let occurredAt: Int64
+    let detailsJSON: String
+
+    init(_ event: AuditEvent) throws(StoreError) {
+        self.event = event
+        occurredAt = try SQLiteTimestamp.milliseconds(event.occurredAt)
+        detailsJSON = try AuditEventDetailsJSON.encode(event.details)
+    }
+
+    func insert(into db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO audit_events (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [event.id, event.tenantID, event.type, occurredAt, event.actor, detailsJSON,
+                             event.subject, event.ip, event.userAgent, event.requestID])
     }
 }
 
@@ -42,7 +65,11 @@ extension AuditEvent {
             type: try row.value("type", in: "audit_events"),
             occurredAt: SQLiteTimestamp.date(milliseconds: try row.value("occurred_at", in: "audit_events")),
             actor: try row.value("actor", in: "audit_events"),
-            details: try AuditEventDetailsJSON.decode(try row.value("details_json", in: "audit_events"), eventID: id)
+            details: try AuditEventDetailsJSON.decode(try row.value("details_json", in: "audit_events"), eventID: id),
+            subject: try row.value("subject", in: "audit_events"),
+            ip: try row.value("ip", in: "audit_events"),
+            userAgent: try row.value("user_agent", in: "audit_events"),
+            requestID: try row.value("request_id", in: "audit_events")
         )
     }
 }

@@ -3,9 +3,9 @@ import GRDB
 import PortcullisStore
 
 extension SQLiteStore: CredentialStore {
-    public func setPassword(_ credential: PasswordCredential) async throws {
+    public func setPassword(_ credential: PasswordCredential, events: [DomainEvent]) async throws {
         let updatedAt = try SQLiteTimestamp.milliseconds(credential.updatedAt)
-        try await write("set password") { db in
+        try await write("set password", events: events) { db in
             try db.requireUser(tenantID: credential.tenantID, userID: credential.userID, during: "set password")
             try db.execute(sql: """
                 INSERT INTO password_credentials (tenant_id, user_id, hash, updated_at)

@@ -3,9 +3,9 @@ import GRDB
 import PortcullisStore
 
 extension SQLiteStore: LoginAttemptStore {
-    public func recordFailure(tenantID: String, userID: String, at: Date) async throws -> Int {
+    public func recordFailure(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int {
         let failedAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("record login failure") { db in
+        return try await write("record login failure", events: events) { db in
             try db.requireUser(tenantID: tenantID, userID: userID, during: "record login failure")
             // One upsert that returns the new count, so concurrent failures each get their own
             // number. The SET expressions all see the row as it was before this statement: a lock
@@ -28,16 +28,16 @@ extension SQLiteStore: LoginAttemptStore {
         }
     }
 
-    public func reset(tenantID: String, userID: String) async throws {
-        try await write("reset login failures") { db in
+    public func reset(tenantID: String, userID: String, events: [DomainEvent]) async throws {
+        try await write("reset login failures", events: events) { db in
             try db.execute(sql: "DELETE FROM login_attempts WHERE tenant_id = ? AND user_id = ?",
                            arguments: [tenantID, userID])
         }
     }
 
-    public func lock(tenantID: String, userID: String, until: Date) async throws {
+    public func lock(tenantID: String, userID: String, until: Date, events: [DomainEvent]) async throws {
         let lockedUntil = try SQLiteTimestamp.milliseconds(until)
-        try await write("lock user") { db in
+        try await write("lock user", events: events) { db in
             try db.requireUser(tenantID: tenantID, userID: userID, during: "lock user")
             try db.execute(sql: """
                 INSERT INTO login_attempts (tenant_id, user_id, consecutive_failures, locked_until)

@@ -6,7 +6,7 @@ extension SQLiteStore: OrganizationStore {
     /// The organization columns, qualified with the alias `o`; ``Organization/init(row:)`` reads them.
     private static let organizationColumns = "o.tenant_id, o.id, o.name, o.display_name, o.metadata_json, o.created_at"
 
-    public func createOrganization(_ organization: Organization) async throws {
+    public func createOrganization(_ organization: Organization, events: [DomainEvent]) async throws {
         guard Organization.isValidName(organization.name) else {
             throw StoreError.invalidInput(
                 "an organization name must be 1 to 50 lowercase letters, digits, '-' or '_'")
@@ -14,7 +14,7 @@ extension SQLiteStore: OrganizationStore {
         try StoredJSON.requireObject(organization.metadataJSON, field: "organization metadata")
         let createdAt = try SQLiteTimestamp.milliseconds(organization.createdAt)
         do {
-            try await write("create organization") { db in
+            try await write("create organization", events: events) { db in
                 try db.execute(sql: """
                     INSERT INTO organizations (tenant_id, id, name, display_name, metadata_json, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
@@ -57,18 +57,18 @@ extension SQLiteStore: OrganizationStore {
         }
     }
 
-    public func deleteOrganization(tenantID: String, id: String) async throws -> Bool {
+    public func deleteOrganization(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool {
         // Foreign keys with ON DELETE CASCADE remove the memberships, and through them the
         // organization's role assignments, in the same transaction.
-        try await write("delete organization") { db in
+        try await write("delete organization", events: events, when: { $0 }) { db in
             try db.execute(sql: "DELETE FROM organizations WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
             return db.changesCount > 0
         }
     }
 
-    public func addMember(tenantID: String, organizationID: String, userID: String, at: Date) async throws -> Bool {
+    public func addMember(tenantID: String, organizationID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Bool {
         let createdAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("add organization member") { db in
+        return try await write("add organization member", events: events, when: { $0 }) { db in
             try db.requireUser(tenantID: tenantID, userID: userID, during: "add organization member")
             try db.requireOrganization(tenantID: tenantID, id: organizationID, during: "add organization member")
             try db.execute(sql: """
@@ -79,9 +79,9 @@ extension SQLiteStore: OrganizationStore {
         }
     }
 
-    public func removeMember(tenantID: String, organizationID: String, userID: String) async throws -> Bool {
+    public func removeMember(tenantID: String, organizationID: String, userID: String, events: [DomainEvent]) async throws -> Bool {
         // The user's role assignments in the organization reference the membership and go with it.
-        try await write("remove organization member") { db in
+        try await write("remove organization member", events: events, when: { $0 }) { db in
             try db.execute(sql: """
                 DELETE FROM organization_members WHERE tenant_id = ? AND organization_id = ? AND user_id = ?
                 """, arguments: [tenantID, organizationID, userID])

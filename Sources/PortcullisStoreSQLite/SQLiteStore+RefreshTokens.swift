@@ -42,7 +42,7 @@ extension SQLiteStore: RefreshTokenStore {
     }
 
     public func rotateRefreshToken(
-        tenantID: String, digest: String, now: Date, successor: RefreshToken
+        tenantID: String, digest: String, now: Date, successor: RefreshToken, events: [DomainEvent]
     ) async throws -> RefreshTokenRotation {
         guard successor.tenantID == tenantID, successor.digest != digest else {
             throw StoreError.invalidInput("rotate refresh token: the successor must be a new token of the same tenant")
@@ -51,7 +51,7 @@ extension SQLiteStore: RefreshTokenStore {
         let nowMS = try SQLiteTimestamp.milliseconds(now)
         // One IMMEDIATE transaction: no other writer, in this process or another, can spend the
         // token between the read and the update, so of racing rotations exactly one succeeds.
-        return try await write("rotate refresh token") { db in
+        return try await write("rotate refresh token", events: events, when: { if case .rotated = $0 { true } else { false } }) { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT \(Self.tokenColumns), u.blocked AS user_blocked
                 FROM refresh_tokens t JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.user_id
@@ -88,16 +88,16 @@ extension SQLiteStore: RefreshTokenStore {
         }
     }
 
-    public func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date) async throws -> Int {
+    public func revokeRefreshTokenFamily(tenantID: String, familyID: String, at: Date, events: [DomainEvent]) async throws -> Int {
         let revokedAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("revoke refresh token family") { db in
+        return try await write("revoke refresh token family", events: events, when: { $0 > 0 }) { db in
             try db.revokeRefreshTokenFamily(tenantID: tenantID, familyID: familyID, at: revokedAt)
         }
     }
 
-    public func revokeRefreshTokens(tenantID: String, userID: String, at: Date) async throws -> Int {
+    public func revokeRefreshTokens(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int {
         let revokedAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("revoke refresh tokens of user") { db in
+        return try await write("revoke refresh tokens of user", events: events, when: { $0 > 0 }) { db in
             try db.revokeRefreshTokens(tenantID: tenantID, userID: userID, at: revokedAt)
         }
     }

@@ -4,13 +4,13 @@ import PortcullisStore
 
 extension SQLiteStore: RoleAssignmentStore {
     public func assignRole(
-        tenantID: String, userID: String, role: String, organizationID: String?, at: Date
+        tenantID: String, userID: String, role: String, organizationID: String?, at: Date, events: [DomainEvent]
     ) async throws -> Bool {
         guard !role.isEmpty else {
             throw StoreError.invalidInput("assign role: the role name is empty")
         }
         let createdAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("assign role") { db in
+        return try await write("assign role", events: events, when: { $0 }) { db in
             try db.requireUser(tenantID: tenantID, userID: userID, during: "assign role")
             if let organizationID {
                 let member = try Bool.fetchOne(db, sql: """
@@ -30,8 +30,8 @@ extension SQLiteStore: RoleAssignmentStore {
         }
     }
 
-    public func unassignRole(tenantID: String, userID: String, role: String, organizationID: String?) async throws -> Bool {
-        try await write("unassign role") { db in
+    public func unassignRole(tenantID: String, userID: String, role: String, organizationID: String?, events: [DomainEvent]) async throws -> Bool {
+        try await write("unassign role", events: events, when: { $0 }) { db in
             // `IS` compares NULL with NULL as equal: one statement for both kinds of assignment.
             try db.execute(sql: """
                 DELETE FROM role_assignments

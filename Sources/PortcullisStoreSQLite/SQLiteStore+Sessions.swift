@@ -9,7 +9,7 @@ extension SQLiteStore: SessionStore {
         s.ip, s.user_agent, s.idle_expires_at, s.absolute_expires_at, s.revoked_at
         """
 
-    public func createSession(_ session: Session) async throws {
+    public func createSession(_ session: Session, events: [DomainEvent]) async throws {
         try SHA256HexDigest.require(session.digest, for: "a session id")
         let amrJSON = try StoredJSON.encode(strings: session.amr, field: "session amr")
         let createdAt = try SQLiteTimestamp.milliseconds(session.createdAt)
@@ -18,7 +18,7 @@ extension SQLiteStore: SessionStore {
         let idleExpiresAt = try SQLiteTimestamp.milliseconds(session.idleExpiresAt)
         let absoluteExpiresAt = try SQLiteTimestamp.milliseconds(session.absoluteExpiresAt)
         let revokedAt = try session.revokedAt.map { date throws(StoreError) in try SQLiteTimestamp.milliseconds(date) }
-        try await write("create session") { db in
+        try await write("create session", events: events) { db in
             try db.requireUser(tenantID: session.tenantID, userID: session.userID, during: "create session")
             try db.execute(sql: """
                 INSERT INTO sessions (
@@ -66,9 +66,9 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func revokeSession(tenantID: String, digest: String, at: Date) async throws -> Bool {
+    public func revokeSession(tenantID: String, digest: String, at: Date, events: [DomainEvent]) async throws -> Bool {
         let revokedAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("revoke session") { db in
+        return try await write("revoke session", events: events, when: { $0 }) { db in
             try db.execute(sql: """
                 UPDATE sessions SET revoked_at = ? WHERE digest = ? AND tenant_id = ? AND revoked_at IS NULL
                 """, arguments: [revokedAt, digest, tenantID])
@@ -76,9 +76,9 @@ extension SQLiteStore: SessionStore {
         }
     }
 
-    public func revokeAllSessions(tenantID: String, userID: String, at: Date) async throws -> Int {
+    public func revokeAllSessions(tenantID: String, userID: String, at: Date, events: [DomainEvent]) async throws -> Int {
         let revokedAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("revoke sessions of user") { db in
+        return try await write("revoke sessions of user", events: events, when: { $0 > 0 }) { db in
             try db.execute(sql: """
                 UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL
                 """, arguments: [revokedAt, tenantID, userID])

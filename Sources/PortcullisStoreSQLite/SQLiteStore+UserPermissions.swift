@@ -4,13 +4,14 @@ import PortcullisStore
 
 extension SQLiteStore: UserPermissionStore {
     public func grantPermission(
-        tenantID: String, userID: String, resourceServer: String, permission: String, at: Date
+        tenantID: String, userID: String, resourceServer: String, permission: String, at: Date,
+        events: [DomainEvent]
     ) async throws -> Bool {
         guard !resourceServer.isEmpty, !permission.isEmpty else {
             throw StoreError.invalidInput("grant permission: the resource server or permission is empty")
         }
         let createdAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("grant permission") { db in
+        return try await write("grant permission", events: events, when: { $0 }) { db in
             try db.requireUser(tenantID: tenantID, userID: userID, during: "grant permission")
             // OR IGNORE: an existing grant hits the primary key and keeps its first time.
             try db.execute(sql: """
@@ -21,8 +22,8 @@ extension SQLiteStore: UserPermissionStore {
         }
     }
 
-    public func revokePermission(tenantID: String, userID: String, resourceServer: String, permission: String) async throws -> Bool {
-        try await write("revoke permission") { db in
+    public func revokePermission(tenantID: String, userID: String, resourceServer: String, permission: String, events: [DomainEvent]) async throws -> Bool {
+        try await write("revoke permission", events: events, when: { $0 }) { db in
             try db.execute(sql: """
                 DELETE FROM user_permissions
                 WHERE tenant_id = ? AND user_id = ? AND resource_server = ? AND permission = ?

@@ -3,10 +3,10 @@ import GRDB
 import PortcullisStore
 
 extension SQLiteStore: UserStore {
-    public func create(_ user: User) async throws {
+    public func create(_ user: User, events: [DomainEvent]) async throws {
         let values = try SQLiteUserRows.Values(user)
         do {
-            try await write("create user") { db in
+            try await write("create user", events: events) { db in
                 try db.execute(sql: """
                     INSERT INTO users (
                         tenant_id, id, connection, email, email_key, email_verified, username, username_key,
@@ -58,9 +58,9 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func update(_ user: User) async throws -> User? {
+    public func update(_ user: User, events: [DomainEvent]) async throws -> User? {
         let values = try SQLiteUserRows.Values(user)
-        return try await write("update user") { db in
+        return try await write("update user", events: events, when: { $0 != nil }) { db in
             // The version check and the write are one statement, so of two updates based on the
             // same read, exactly one succeeds.
             let updated: Row?
@@ -100,11 +100,11 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func delete(tenantID: String, id: String) async throws -> Bool {
+    public func delete(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool {
         // Foreign keys with ON DELETE CASCADE remove the password, lockout state, sessions, email
         // tokens, authorization codes, refresh tokens, memberships and role assignments in the
         // same transaction.
-        try await write("delete user") { db in
+        try await write("delete user", events: events, when: { $0 }) { db in
             try db.execute(sql: "DELETE FROM users WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
             return db.changesCount > 0
         }
@@ -133,9 +133,9 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func recordLogin(tenantID: String, id: String, at: Date) async throws -> User? {
+    public func recordLogin(tenantID: String, id: String, at: Date, events: [DomainEvent]) async throws -> User? {
         let loginAt = try SQLiteTimestamp.milliseconds(at)
-        return try await write("record login") { db in
+        return try await write("record login", events: events, when: { $0 != nil }) { db in
             // Incremented in SQL, not read-modify-write, so concurrent logins are all counted.
             try Row.fetchOne(db, sql: """
                 UPDATE users SET login_count = login_count + 1, last_login_at = ?

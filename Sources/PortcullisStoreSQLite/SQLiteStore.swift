@@ -14,11 +14,13 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
     public let schemaVersion: String
 
     let writer: any DatabaseWriter
+    let faults: SQLiteFaultInjection?
 
-    private init(writer: any DatabaseWriter, path: String?) throws(StoreError) {
+    private init(writer: any DatabaseWriter, path: String?, faults: SQLiteFaultInjection? = nil) throws(StoreError) {
         try SQLiteMigrations.migrate(writer)
         self.writer = writer
         self.path = path
+        self.faults = faults
         self.schemaVersion = try SQLiteMigrations.appliedMigrations(writer).last ?? SQLiteMigrations.latest
     }
 
@@ -38,6 +40,14 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
         try SQLiteFileLocation.createParentDirectories(of: path)
         let pool = try openPool(path: path, busyTimeout: busyTimeout)
         return try SQLiteStore(writer: pool, path: path)
+    }
+
+    /// ``open(path:busyTimeout:)`` with a fault injected inside write transactions, for the tests
+    /// that kill the process between a change and its events.
+    @_spi(Testing)
+    public static func open(path: String, faults: SQLiteFaultInjection) throws(StoreError) -> SQLiteStore {
+        try SQLiteFileLocation.createParentDirectories(of: path)
+        return try SQLiteStore(writer: openPool(path: path, busyTimeout: .seconds(5)), path: path, faults: faults)
     }
 
     /// Opens the connection pool, retrying while another process holds the file's lock.

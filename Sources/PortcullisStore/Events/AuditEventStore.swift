@@ -5,6 +5,11 @@ public protocol AuditEventStore: Sendable {
     /// - Throws: ``StoreError/conflict(_:)`` if an event with the same ID already exists.
     func append(_ event: AuditEvent) async throws
 
+    /// Appends events that describe no stored change (a failed login of an unknown account, a
+    /// client-credentials token), all in one transaction: ``EventRecorder`` batches them here.
+    /// Events that describe a change are passed to the change's own operation instead.
+    func appendEvents(_ events: [DomainEvent]) async throws
+
     /// The most recent events of one tenant, newest first.
     ///
     /// - Parameters:

@@ -10,10 +10,16 @@ public struct AuditEvent: Sendable, Hashable {
     public var type: String
     /// When it happened. Stores keep at least millisecond precision.
     public var occurredAt: Date
-    /// Who caused it (a user ID, a client ID, `"system"`), when known.
+    /// Who caused it, as ``EventParty/text`` (`user:usr_…`, `client:…`, `operator:cli`, `system`), when known.
     public var actor: String?
     /// Extra facts about the event. Never put secrets here: audit events are shown to admins.
     public var details: [String: String]
+    /// Whom it is about, as ``EventParty/text``, when known.
+    public var subject: String?
+    /// The request it came from: client address, user agent, request ID.
+    public var ip: String?
+    public var userAgent: String?
+    public var requestID: String?
 
     /// Creates an event with a fresh random ID unless one is given.
     public init(
@@ -22,7 +28,11 @@ public struct AuditEvent: Sendable, Hashable {
         type: String,
         occurredAt: Date = Date(),
         actor: String? = nil,
-        details: [String: String] = [:]
+        details: [String: String] = [:],
+        subject: String? = nil,
+        ip: String? = nil,
+        userAgent: String? = nil,
+        requestID: String? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -30,6 +40,10 @@ public struct AuditEvent: Sendable, Hashable {
         self.occurredAt = occurredAt
         self.actor = actor
         self.details = details
+        self.subject = subject
+        self.ip = ip
+        self.userAgent = userAgent
+        self.requestID = requestID
     }
 
     /// Returns a new event ID: `evt_` and 24 characters of the URL-safe base64 alphabet.

@@ -1,0 +1,38 @@
+/// What happened, as a stable dotted name (the `type` of the stored audit event).
+///
+/// The raw values are part of the stored data and of what operators grep for: never rename one.
+/// Auth0's log event codes (`s`, `f`, `sapi`…) are a wire vocabulary the management API maps these
+/// to; the internal names stay readable.
+public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
+    // Accounts
+    case userCreated = "user.created"
+    case userUpdated = "user.updated"
+    case userBlocked = "user.blocked"
+    case userUnblocked = "user.unblocked"
+    case userDeleted = "user.deleted"
+    case passwordChanged = "user.password_changed"
+    case emailVerified = "user.email_verified"
+    case accountUnlocked = "user.unlocked"
+    // Logins and sessions
+    case loginSucceeded = "login.succeeded"
+    case loginFailed = "login.failed"
+    /// This failure locked the account (too many wrong passwords).
+    case accountLocked = "login.account_locked"
+    case sessionEnded = "session.ended"
+    /// Every session of a user ended at once (password reset, block, "log out everywhere").
+    case sessionsRevoked = "session.all_revoked"
+    // OAuth
+    case tokenIssued = "token.issued"
+    /// A rotated refresh token came back: its whole family was revoked.
+    case refreshTokenReused = "token.refresh_reused"
+    case grantRevoked = "grant.revoked"
+    // Organizations and access
+    case organizationCreated = "organization.created"
+    case organizationDeleted = "organization.deleted"
+    case memberAdded = "organization.member_added"
+    case memberRemoved = "organization.member_removed"
+    case roleAssigned = "role.assigned"
+    case roleUnassigned = "role.unassigned"
+    case permissionGranted = "permission.granted"
+    case permissionRevoked = "permission.revoked"
+}
