@@ -95,6 +95,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The service layer: account and session changes every front end shares (hosted pages, CLI,
+        // management API), each one store transaction with its events.
+        .target(
+            name: "PortcullisAccounts",
+            dependencies: ["PortcullisCore", "PortcullisStore", "PortcullisCrypto"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PortcullisOAuth",
             dependencies: [
@@ -121,7 +128,7 @@ let package = Package(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
-                "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
+                "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth", "PortcullisAccounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,6 +143,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreFactory", "PortcullisStoreSQLite",
                 "PortcullisCrypto", "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisForwardAuth",
+                "PortcullisAccounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -207,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "PortcullisForwardAuthTests",
             dependencies: ["PortcullisForwardAuth", "PortcullisConfig", "PortcullisCore", "PortcullisStore",
-                           "PortcullisStoreSQLite", "PortcullisCrypto"],
+                           "PortcullisStoreSQLite", "PortcullisCrypto", "PortcullisAccounts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -215,6 +223,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreSQLite", "PortcullisCrypto",
                 "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
+                "PortcullisAccounts",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -60,6 +60,9 @@ public final class Tenant: Sendable {
     public let discoveryDocument: Data
     /// Checks access tokens this tenant issued (userinfo, introspection, forward-auth Bearer).
     public let accessTokenVerifier: AccessTokenVerifier
+    /// Connections and resource servers by name, looked up once here instead of by every flow.
+    public let connections: TenantConnections
+    public let resourceServers: [String: ResourceServerConfig]
 
     public var id: String { config.id.value }
     /// The issuer's path (`/acme`), or empty when the issuer is a bare host.
@@ -76,6 +79,14 @@ public final class Tenant: Sendable {
         self.discoveryDocument = DiscoveryDocument.make(config: config, issuer: issuer,
                                                         signingKeys: Array(signingKeys.prefix(activeKeyCount)))
         self.accessTokenVerifier = AccessTokenVerifier(issuer: issuer.text, keys: signingKeys)
+        self.connections = TenantConnections(config.connections)
+        self.resourceServers = Dictionary(config.resourceServers.map { ($0.identifier.value, $0) },
+                                          uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The resource server with this identifier (an `audience`), if the tenant defines it.
+    public func resourceServer(_ identifier: String?) -> ResourceServerConfig? {
+        identifier.flatMap { resourceServers[$0] }
     }
 }
 

@@ -7,7 +7,7 @@ import Synchronization
 /// that a resolve with a known session reads no database.
 ///
 /// Entries live for a short `ttl`. In this process, logout, revocation and password resets
-/// invalidate entries at once (see ``SessionRevocation``). Other replicas, and changes made by
+/// invalidate entries at once (as a `SessionInvalidationObserver`). Other replicas, and changes made by
 /// other processes (the CLI, a restore), are seen at the latest when the entry's `ttl` ends.
 public final class SessionCache: Sendable {
     public struct Entry: Sendable {
@@ -136,6 +136,31 @@ public final class SessionCache: Sendable {
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
+}
+
+extension SessionCache: SessionInvalidationObserver {
+    public func sessionEnded(tenantID: String, digest: String) {
+        if let key = Self.key(hex: digest) { invalidate(key) } else { removeAll() }
+    }
+
+    public func userSessionsEnded(tenantID: String, userID: String) {
+        invalidate(tenantID: tenantID, userID: userID)
+    }
+
+    /// The cache key of a stored digest; nil unless it is 64 hex characters.
+    static func key(hex: String) -> SecretDigest? {
+        let bytes = Array(hex.utf8)
+        guard bytes.count == 64 else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(32)
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let byte = UInt8(String(decoding: bytes[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            result.append(byte)
+        }
+        return SecretDigest(bytes: result)
+    }
 }
 
 extension SessionCache: GrantRevocationObserver {

@@ -6,18 +6,17 @@ import PortcullisStore
 import PortcullisUI
 
 /// Builds the HTTP application. Shared by `portcullis serve` and the tests, so tests exercise exactly
-/// what production runs.
+/// what production runs. `services` is built once by the caller and shared by every endpoint.
 public enum ApplicationBuilder {
     public static func build(
         configStore: ConfigStore,
-        storage: any PortcullisStorage,
+        services: ServerServices,
         listen: ListenAddress,
         logger: Logger,
-        ui: UIServices? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<PortcullisResponder> {
         PortcullisMetrics.bootstrap()
-        let responder = PortcullisResponder(configStore: configStore, storage: storage, ui: ui)
+        let responder = PortcullisResponder(configStore: configStore, services: services)
         return Application(
             responder: responder,
             // No `Server` header: it tells scanners what to probe for, and the resolver would add it

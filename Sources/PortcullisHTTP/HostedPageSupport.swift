@@ -9,40 +9,11 @@ import PortcullisStore
 import PortcullisUI
 import Logging
 
-/// What the hosted pages need from the server.
-public struct UIServices: Sendable {
-    public let renderer: PageRenderer
-    public let storage: any PortcullisStorage
-    public let hashing: PasswordHashingPool
-    public let rateLimiter: RateLimiter
-    public let login: LoginService
-    /// Account emails; nil when `email.transport` is disabled.
-    public let mail: AccountMail?
-    /// The forward-auth resolver's session cache, shared so that ending a session here takes
-    /// effect on the very next resolve.
-    public let sessionCache: SessionCache
-
-    public init(renderer: PageRenderer, storage: any PortcullisStorage, hashing: PasswordHashingPool,
-                mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter(),
-                sessionCache: SessionCache = SessionCache()) {
-        self.sessionCache = sessionCache
-        self.renderer = renderer
-        self.storage = storage
-        self.hashing = hashing
-        self.mail = mail
-        self.rateLimiter = rateLimiter
-        self.login = LoginService(storage: storage, hashing: hashing)
-    }
-
-    /// Every session ending goes through here (logout, password reset), never to the store directly.
-    public var sessions: SessionRevocation { SessionRevocation(sessions: storage, cache: sessionCache) }
-}
-
 /// Shared steps of every hosted page: locale, CSRF cookie, frame, security headers.
 struct HostedPageRequest {
     let tenant: Tenant
     let request: Request
-    let ui: UIServices
+    let services: ServerServices
     let cookies: [String: String]
     let locale: String
     let nonce = SecurityHeaders.nonce()
@@ -50,12 +21,12 @@ struct HostedPageRequest {
     let csrfToken: String
     let csrfIsNew: Bool
 
-    init(tenant: Tenant, request: Request, ui: UIServices, uiLocales: String? = nil) {
+    init(tenant: Tenant, request: Request, services: ServerServices, uiLocales: String? = nil) {
         self.tenant = tenant
         self.request = request
-        self.ui = ui
+        self.services = services
         cookies = Cookies.parse(request.headers[.cookie])
-        locale = ui.renderer.catalog.negotiate(
+        locale = services.renderer.catalog.negotiate(
             uiLocales: uiLocales ?? request.uri.queryParameters.get("ui_locales"),
             acceptLanguage: request.headers[.acceptLanguage])
         let existing = cookies[CSRFToken.cookieName(secure: tenant.issuer.isHTTPS)]
@@ -80,7 +51,7 @@ struct HostedPageRequest {
     /// Queues an account email; a failure to queue is logged, never shown (the page must not reveal
     /// whether an address exists, nor hang on mail).
     func sendMail(_ kind: AccountMail.Kind, to user: User, logger: Logger) async {
-        guard let mail = ui.mail else {
+        guard let mail = services.mail else {
             logger.warning("account email not sent: email.transport is disabled")
             return
         }
@@ -100,14 +71,14 @@ struct HostedPageRequest {
     }
 
     func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
-        ui.renderer.catalog.text(key, locale: locale, arguments)
+        services.renderer.catalog.text(key, locale: locale, arguments)
     }
 
     /// Renders a page into a response with the security headers and, when needed, the CSRF cookie.
     func page(_ page: Page, values: [String: Any], status: HTTPResponse.Status = .ok, cookies extra: [SetCookie] = [])
         async -> Response
     {
-        let html = await ui.renderer.render(page, frame: frame, values: values,
+        let html = await services.renderer.render(page, frame: frame, values: values,
                                             overrideDirectory: tenant.config.branding.templateDirectory)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

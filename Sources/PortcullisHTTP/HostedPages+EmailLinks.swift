@@ -10,26 +10,19 @@ import PortcullisUI
 
 /// Flows that run through emailed links: verify the address, reset a forgotten password, unlock.
 extension HostedPages {
-    static func registerEmailLinks(on router: Router<PortcullisRequestContext>, ui: UIServices) {
-        router.post("/u/forgot-password") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
-            case .failure(let refusal): return refusal.response
-            }
-            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-            let client = context.clientAddress(for: request)
+    static func registerEmailLinks(on router: Router<PortcullisRequestContext>, services: ServerServices) {
+        postForm("/u/forgot-password", on: router, services: services) { form, context in
+            let page = form.page
+            let tenant = form.tenant
+            let email = form["email"].trimmingCharacters(in: .whitespaces)
             let values: [String: Any] = ["action": page.url("forgot-password"), "links": ["login": page.url("login")]]
-            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
-            guard ui.rateLimiter.allow("reset|\(tenant.id)|\(client ?? "-")", rule: .init(limits.passwordReset)) else {
+            guard form.allowed("reset", \.passwordReset) else {
                 var limited = values
                 limited["error"] = page.text("error_rate_limited")
                 return await page.page(.forgotPassword, values: limited, status: .tooManyRequests)
             }
-            for connection in tenant.config.connections where connection.type == .database {
-                if let user = try await ui.storage.user(tenantID: tenant.id, connection: connection.name.value, email: email),
+            for connection in tenant.connections.databases {
+                if let user = try await services.storage.user(tenantID: tenant.id, connection: connection.name.value, email: email),
                    !user.blocked {
                     await page.sendMail(.resetPassword, to: user, logger: context.logger)
                     break
@@ -42,34 +35,29 @@ extension HostedPages {
         }
 
         router.get("/u/reset-password") { request, context in
-            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
             let token = request.uri.queryParameters.get("token") ?? ""
             // The link is consumed only when the new password is posted, so opening it twice (a mail
             // scanner, a double click) does not burn it.
             return await page.page(.resetPassword, values: resetValues(page, token: token))
         }
 
-        router.post("/u/reset-password") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
-            case .failure(let refusal): return refusal.response
-            }
-            let token = form["token"] ?? ""
-            let password = form["password"] ?? ""
+        postForm("/u/reset-password", on: router, services: services) { form, context in
+            let page = form.page
+            let tenant = form.tenant
+            let token = form["token"]
+            let password = form["password"]
             let now = Date()
             guard let record = try await page.consumeLink(token, purpose: .resetPassword, now: now),
-                  let user = try await ui.storage.user(tenantID: tenant.id, id: record.userID),
-                  let connection = tenant.config.connections.first(where: { $0.name.value == user.connection })
+                  let user = try await services.storage.user(tenantID: tenant.id, id: record.userID),
+                  let connection = tenant.connections[user.connection]
             else {
                 return await page.page(.error, values: ["message": page.text("error_link_invalid")], status: .badRequest)
             }
             if let problem = PasswordPolicyCheck.problem(password, email: user.email, policy: connection.passwordPolicy) {
                 // The token was spent; issue a fresh one so the person can try again from this form.
                 let retry = RandomToken.make()
-                try await ui.storage.createEmailToken(EmailToken(
+                try await services.storage.createEmailToken(EmailToken(
                     digest: SecretDigest(of: retry).hex, tenantID: tenant.id, userID: user.id, purpose: .resetPassword,
                     expiresAt: record.expiresAt))
                 var values = resetValues(page, token: retry)
@@ -77,15 +65,22 @@ extension HostedPages {
                 return await page.page(.resetPassword, values: values, status: .badRequest)
             }
             let hash: String
-            do { hash = try await ui.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing)) } catch {
+            do { hash = try await services.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing)) } catch {
                 return await page.page(.error, values: ["message": page.text("error_busy")], status: .serviceUnavailable)
             }
-            try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
-            try await ui.storage.reset(tenantID: tenant.id, userID: user.id)
+            func event(_ kind: DomainEventKind) -> DomainEvent {
+                DomainEvent(kind, tenantID: tenant.id, subject: .user(user.id), actor: .user(user.id),
+                            request: form.eventRequest, at: now, details: ["via": "password_reset"])
+            }
+            try await services.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now),
+                                                   events: [event(.passwordChanged)])
+            try await services.storage.reset(tenantID: tenant.id, userID: user.id)
             // A reset is what people do when they fear someone else knows the password.
             // Applications' refresh tokens too: offline access must not outlive the password it came from.
-            let revoked = try await ui.sessions.revokeAll(tenantID: tenant.id, userID: user.id, at: now)
-            let grants = try await ui.storage.revokeRefreshTokens(tenantID: tenant.id, userID: user.id, at: now)
+            let revoked = try await services.sessions.revokeAll(tenantID: tenant.id, userID: user.id, at: now,
+                                                                events: [event(.sessionsRevoked)])
+            let grants = try await services.storage.revokeRefreshTokens(tenantID: tenant.id, userID: user.id, at: now,
+                                                                        events: [event(.grantRevoked)])
             context.logger.info("password reset", metadata: [
                 "user": .string(user.externalID), "sessions_revoked": "\(revoked)", "refresh_tokens_revoked": "\(grants)",
             ])
@@ -95,32 +90,38 @@ extension HostedPages {
         }
 
         router.get("/u/verify-email") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
+            let tenant = page.tenant
             let token = request.uri.queryParameters.get("token") ?? ""
             guard let record = try await page.consumeLink(token, purpose: .verifyEmail, now: Date()),
-                  var user = try await ui.storage.user(tenantID: tenant.id, id: record.userID)
+                  var user = try await services.storage.user(tenantID: tenant.id, id: record.userID)
             else {
                 return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
                                                               "links": ["login": page.url("login")]], status: .badRequest)
             }
             user.emailVerified = true
-            _ = try await ui.storage.update(user)
+            _ = try await services.storage.update(user, events: [
+                DomainEvent(.emailVerified, tenantID: tenant.id, subject: .user(user.id), actor: .user(user.id),
+                            request: context.eventRequest(for: request)),
+            ])
             context.logger.info("email verified", metadata: ["user": .string(user.externalID)])
             return await page.page(.verifyEmail, values: ["message": page.text("notice_email_verified"),
                                                           "links": ["login": page.url("login")]])
         }
 
         router.get("/u/unlock") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
+            let tenant = page.tenant
             let token = request.uri.queryParameters.get("token") ?? ""
             guard let record = try await page.consumeLink(token, purpose: .unlock, now: Date())
             else {
                 return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
                                                               "links": ["login": page.url("login")]], status: .badRequest)
             }
-            try await ui.storage.reset(tenantID: tenant.id, userID: record.userID)
+            try await services.storage.reset(tenantID: tenant.id, userID: record.userID, events: [
+                DomainEvent(.accountUnlocked, tenantID: tenant.id, subject: .user(record.userID), actor: .user(record.userID),
+                            request: context.eventRequest(for: request), details: ["via": "email_link"]),
+            ])
             return await page.page(.verifyEmail, values: ["message": page.text("notice_unlocked"),
                                                           "heading_text": page.text("unlock_heading"),
                                                           "links": ["login": page.url("login")]])
@@ -128,7 +129,7 @@ extension HostedPages {
     }
 
     static func resetValues(_ page: HostedPageRequest, token: String) -> [String: Any] {
-        let minimum = page.tenant.config.connections.first { $0.type == .database }?.passwordPolicy.minLength ?? 10
+        let minimum = page.tenant.connections.loginDatabase?.passwordPolicy.minLength ?? 10
         return ["action": page.url("reset-password"), "token": token,
                 "policy": ["min_length": String(minimum), "description": page.text("password_rules", ["min": String(minimum)])]]
     }
@@ -139,7 +140,7 @@ extension HostedPageRequest {
     /// and of this purpose; nil otherwise.
     func consumeLink(_ token: String, purpose: EmailTokenPurpose, now: Date) async throws -> EmailToken? {
         guard token.utf8.count <= 128 else { return nil }
-        return try await ui.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
+        return try await services.storage.consumeEmailToken(tenantID: tenant.id, digest: SecretDigest(of: token).hex,
                                                       purpose: purpose, now: now)
     }
 }

@@ -4,38 +4,32 @@ import Hummingbird
 import Logging
 import PortcullisConfig
 import PortcullisCore
+import PortcullisCrypto
 import PortcullisStore
 import PortcullisUI
 
 /// `POST {issuer}/u/login` and `POST {issuer}/u/logout`.
 extension HostedPages {
-    static func registerLogin(on router: Router<PortcullisRequestContext>, ui: UIServices) {
-        router.post("/u/login") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
-            case .failure(let refusal): return refusal.response
-            }
-            let identifier = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
-            let returnTo = ReturnURLPolicy.accept(form["state"], tenant: tenant.config)
+    static func registerLogin(on router: Router<PortcullisRequestContext>, services: ServerServices) {
+        postForm("/u/login", on: router, services: services) { form, context in
+            let page = form.page
+            let tenant = form.tenant
+            let identifier = form["username"].trimmingCharacters(in: .whitespaces)
+            let returnTo = ReturnURLPolicy.accept(form.fields["state"], tenant: tenant.config)
             func retry(_ key: String, _ status: HTTPResponse.Status) async -> Response {
                 await page.page(.login, values: loginValues(page, username: identifier, returnTo: returnTo,
                                                             error: page.text(key)), status: status)
             }
-            let client = context.clientAddress(for: request)
-            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
-            guard ui.rateLimiter.allow("login|\(tenant.id)|\(client ?? "-")", rule: .init(limits.login)) else {
+            guard form.allowed("login", \.login) else {
                 context.logger.notice("login rate limit reached")
                 return await retry("error_rate_limited", .tooManyRequests)
             }
-            guard let connection = tenant.config.connections.first(where: { $0.type == .database }) else {
+            guard let connection = tenant.connections.loginDatabase else {
                 return await page.page(.error, values: ["message": page.text("error_not_found")], status: .notFound)
             }
-            let outcome = try await ui.login.login(tenant: tenant.config, connection: connection, identifier: identifier,
-                                                   password: form["password"] ?? "", ip: client,
-                                                   userAgent: request.headers[.userAgent])
+            let outcome = try await services.login.login(tenant: tenant.config, connection: connection,
+                                                         identifier: identifier, password: form["password"],
+                                                         request: form.eventRequest)
             switch outcome {
             case .success(let token, let session, let user):
                 context.logger.info("login succeeded", metadata: ["user": .string(user.externalID)])
@@ -66,20 +60,22 @@ extension HostedPages {
             }
         }
 
-        router.post("/u/logout") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
-            case .failure(let refusal): return refusal.response
-            }
-            let settings = tenant.config.session
-            if let token = page.cookies[settings.cookieName], !token.isEmpty {
-                try await ui.sessions.revoke(tenantID: tenant.id, token: token)
+        postForm("/u/logout", on: router, services: services) { form, context in
+            let page = form.page
+            let tenant = form.tenant
+            if let token = page.cookies[tenant.config.session.cookieName], !token.isEmpty {
+                let digest = SecretDigest(of: token).hex
+                if let session = try await services.storage.session(tenantID: tenant.id, digest: digest, now: Date()) {
+                    try await services.sessions.revoke(tenantID: tenant.id, digest: digest, events: [
+                        DomainEvent(.sessionEnded, tenantID: tenant.id, subject: .user(session.userID),
+                                    actor: .user(session.userID), request: form.eventRequest, details: ["via": "hosted_logout"]),
+                    ])
+                } else {
+                    try await services.sessions.revoke(tenantID: tenant.id, digest: digest)
+                }
             }
             let cleared = page.sessionCookie(value: "", maxAge: 0)
-            if let returnTo = ReturnURLPolicy.accept(form["rd"], tenant: tenant.config) {
+            if let returnTo = ReturnURLPolicy.accept(form.fields["rd"], tenant: tenant.config) {
                 return page.redirect(to: returnTo, cookies: [cleared])
             }
             return await page.page(.logout, values: ["signed_out": true, "links": ["login": page.url("login")]],
@@ -91,5 +87,3 @@ extension HostedPages {
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }
-
-import PortcullisCrypto

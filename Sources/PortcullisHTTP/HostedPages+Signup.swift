@@ -10,27 +10,23 @@ import PortcullisUI
 
 /// `POST {issuer}/u/signup`: creates a user in the tenant's sign-up connection and logs them in.
 extension HostedPages {
-    static func registerSignup(on router: Router<PortcullisRequestContext>, ui: UIServices) {
-        router.post("/u/signup") { request, context in
-            let tenant = try context.requireTenant()
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-            guard let connection = tenant.signupConnection else {
+    static func registerSignup(on router: Router<PortcullisRequestContext>, services: ServerServices) {
+        postForm("/u/signup", on: router, services: services, before: { page in
+            guard page.tenant.connections.signup == nil else { return nil }
+            return await page.page(.error, values: ["message": page.text("error_signup_disabled")], status: .notFound)
+        }) { form, context in
+            let page = form.page
+            let tenant = form.tenant
+            guard let connection = tenant.connections.signup else {
                 return await page.page(.error, values: ["message": page.text("error_signup_disabled")], status: .notFound)
             }
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
-            case .failure(let refusal): return refusal.response
-            }
-            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let password = form["password"] ?? ""
+            let email = form["email"].trimmingCharacters(in: .whitespaces)
+            let name = form["name"].trimmingCharacters(in: .whitespacesAndNewlines)
+            let password = form["password"]
             func retry(_ message: String, _ status: HTTPResponse.Status) async -> Response {
                 await page.page(.signup, values: signupValues(page, email: email, name: name, error: message), status: status)
             }
-            let client = context.clientAddress(for: request)
-            let limits = tenant.config.connections.first { $0.type == .database }?.rateLimits ?? RateLimits()
-            guard ui.rateLimiter.allow("signup|\(tenant.id)|\(client ?? "-")", rule: .init(limits.signup)) else {
+            guard form.allowed("signup", \.signup) else {
                 return await retry(page.text("error_rate_limited"), .tooManyRequests)
             }
             guard EmailAddressCheck.isPlausible(email) else { return await retry(page.text("error_invalid_email"), .badRequest) }
@@ -39,7 +35,7 @@ extension HostedPages {
             }
             let hash: String
             do {
-                hash = try await ui.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing))
+                hash = try await services.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing))
             } catch {
                 var response = await retry(page.text("error_busy"), .serviceUnavailable)
                 response.headers[.retryAfter] = "2"
@@ -49,20 +45,24 @@ extension HostedPages {
             let user = User(tenantID: tenant.id, connection: connection.name.value, email: email,
                             name: name.isEmpty ? nil : String(name.prefix(200)), createdAt: now)
             do {
-                try await ui.storage.create(user)
+                try await services.storage.create(user, events: [
+                    DomainEvent(.userCreated, tenantID: tenant.id, subject: .user(user.id), actor: .user(user.id),
+                                request: form.eventRequest, at: now,
+                                details: ["connection": connection.name.value, "via": "signup"]),
+                ])
             } catch StoreError.conflict {
                 return await retry(page.text("error_email_taken"), .conflict)
             }
-            try await ui.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
+            try await services.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
             context.logger.info("user signed up", metadata: ["user": .string(user.externalID)])
             await page.sendMail(.verifyEmail, to: user, logger: context.logger)
-            let outcome = try await ui.login.login(tenant: tenant.config, connection: connection, identifier: email,
-                                                   password: password, ip: client, userAgent: request.headers[.userAgent])
+            let outcome = try await services.login.login(tenant: tenant.config, connection: connection, identifier: email,
+                                                         password: password, request: form.eventRequest)
             guard case .success(let token, let session, _) = outcome else {
                 return page.redirect(to: page.url("login"))
             }
             let cookie = page.sessionCookie(value: token, maxAge: Int(session.absoluteExpiresAt.timeIntervalSince(session.createdAt)))
-            if let returnTo = ReturnURLPolicy.accept(form["state"], tenant: tenant.config) {
+            if let returnTo = ReturnURLPolicy.accept(form.fields["state"], tenant: tenant.config) {
                 return page.redirect(to: returnTo, cookies: [cookie])
             }
             return await page.page(.loggedIn, values: [

@@ -8,35 +8,35 @@ import PortcullisUI
 
 /// Routes of the hosted pages under `{issuer}/u/`.
 enum HostedPages {
-    static func register(on router: Router<PortcullisRequestContext>, ui: UIServices) {
-        registerLogin(on: router, ui: ui)
-        registerSignup(on: router, ui: ui)
-        registerEmailLinks(on: router, ui: ui)
+    static func register(on router: Router<PortcullisRequestContext>, services: ServerServices) {
+        registerLogin(on: router, services: services)
+        registerSignup(on: router, services: services)
+        registerEmailLinks(on: router, services: services)
         router.get("/u/assets/portcullis.css") { _, _ in
             Response(status: .ok,
                      headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: ui.renderer.stylesheet)))
+                     body: .init(byteBuffer: ByteBuffer(string: services.renderer.stylesheet)))
         }
         router.get("/u/login") { request, context in
-            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
             // login_hint comes from an authorization request (OIDC Core §3.1.2.1): prefill, never trust.
             let hint = request.uri.queryParameters.get("login_hint").map { String($0.prefix(320)) } ?? ""
             return await page.page(.login, values: loginValues(page, username: hint, returnTo: request.uri.queryParameters.get("rd")))
         }
         router.get("/u/signup") { request, context in
-            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
-            guard page.tenant.signupConnection != nil else {
+            let page = try hostedPage(request, context, services)
+            guard page.tenant.connections.signup != nil else {
                 return await page.page(.error, values: ["message": page.text("error_signup_disabled")], status: .notFound)
             }
             return await page.page(.signup, values: signupValues(page))
         }
         router.get("/u/forgot-password") { request, context in
-            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
             return await page.page(.forgotPassword, values: ["action": page.url("forgot-password"),
                                                              "links": ["login": page.url("login")]])
         }
         router.get("/u/logout") { request, context in
-            let page = HostedPageRequest(tenant: try context.requireTenant(), request: request, ui: ui)
+            let page = try hostedPage(request, context, services)
             return await page.page(.logout, values: ["action": page.url("logout")])
         }
     }
@@ -45,7 +45,7 @@ enum HostedPages {
         -> [String: Any]
     {
         var links: [String: Any] = ["forgot": page.url("forgot-password")]
-        if page.tenant.signupConnection != nil { links["signup"] = page.url("signup") }
+        if page.tenant.connections.signup != nil { links["signup"] = page.url("signup") }
         var values: [String: Any] = ["action": page.url("login"), "username": username, "links": links]
         if let returnTo { values["transaction"] = returnTo }
         if let error { values["error"] = error }
@@ -55,19 +55,12 @@ enum HostedPages {
     static func signupValues(_ page: HostedPageRequest, email: String = "", name: String = "", error: String? = nil)
         -> [String: Any]
     {
-        let minimum = page.tenant.signupConnection?.passwordPolicy.minLength ?? 10
+        let minimum = page.tenant.connections.signup?.passwordPolicy.minLength ?? 10
         var values: [String: Any] = [
             "action": page.url("signup"), "email": email, "name": name, "links": ["login": page.url("login")],
             "policy": ["min_length": String(minimum), "description": page.text("password_rules", ["min": String(minimum)])],
         ]
         if let error { values["error"] = error }
         return values
-    }
-}
-
-extension Tenant {
-    /// The database connection that accepts sign-ups, if any.
-    var signupConnection: ConnectionConfig? {
-        config.connections.first { $0.type == .database && $0.signupEnabled }
     }
 }

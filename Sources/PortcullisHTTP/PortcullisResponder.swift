@@ -20,12 +20,12 @@ public struct PortcullisResponder: HTTPResponder {
     let tenantResponder: RouterResponder<PortcullisRequestContext>
     let resolver: ResolverEndpoint
 
-    public init(configStore: ConfigStore, storage: any PortcullisStorage, ui: UIServices?) {
+    public init(configStore: ConfigStore, services: ServerServices) {
         self.configStore = configStore
-        self.operational = OperationalEndpoints(storage: storage)
-        self.tenantResponder = TenantEndpoints.router(ui: ui).buildResponder()
-        // The hosted pages revoke sessions through the same cache the resolver reads.
-        self.resolver = ResolverEndpoint(storage: storage, cache: ui?.sessionCache ?? SessionCache())
+        self.operational = OperationalEndpoints(storage: services.storage)
+        self.tenantResponder = TenantEndpoints.router(services: services).buildResponder()
+        // Every session ending in this process goes through the same cache the resolver reads.
+        self.resolver = ResolverEndpoint(storage: services.storage, cache: services.sessionCache)
     }
 
     public func respond(to request: Request, context: PortcullisRequestContext) async throws -> Response {

@@ -11,12 +11,10 @@ enum TenantEndpoints {
     /// re-fetch the JWKS when they meet an unknown `kid` anyway.
     static let publicCache = "public, max-age=300"
 
-    static func router(ui: UIServices?) -> Router<PortcullisRequestContext> {
+    static func router(services: ServerServices) -> Router<PortcullisRequestContext> {
         let router = Router(context: PortcullisRequestContext.self)
-        if let ui {
-            HostedPages.register(on: router, ui: ui)
-            OAuthEndpoints(ui: ui, storage: ui.storage).register(on: router)
-        }
+        HostedPages.register(on: router, services: services)
+        OAuthEndpoints(services: services).register(on: router)
         router.get("/.well-known/openid-configuration") { _, context in
             let tenant = try context.requireTenant()
             return JSONResponse.data(tenant.discoveryDocument, headers: [

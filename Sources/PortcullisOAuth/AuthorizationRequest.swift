@@ -137,7 +137,7 @@ public struct AuthorizationRequest: Sendable {
 
         var audience: ResourceServerConfig?
         if let name = parameters["audience"] ?? parameters["resource"] {
-            guard let match = tenant.config.resourceServers.first(where: { $0.identifier.value == name }) else {
+            guard let match = tenant.resourceServer(name) else {
                 return fail(OAuthError(.accessDenied, "unknown audience \(name)"))
             }
             audience = match

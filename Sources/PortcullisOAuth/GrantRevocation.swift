@@ -15,10 +15,11 @@ public struct GrantRevocation: Sendable {
     }
 
     /// Revokes the family `grantID`; returns how many of its refresh tokens were still live.
+    /// `events` are written with the revocation, when it revoked anything.
     @discardableResult
-    public func revoke(tenantID: String, grantID: String, at now: Date) async throws -> Int {
+    public func revoke(tenantID: String, grantID: String, at now: Date, events: [DomainEvent] = []) async throws -> Int {
         // Told even when the store fails: forgetting a cached token is always safe.
         defer { observer.grantRevoked(tenantID: tenantID, grantID: grantID) }
-        return try await grants.revokeRefreshTokenFamily(tenantID: tenantID, familyID: grantID, at: now)
+        return try await grants.revokeRefreshTokenFamily(tenantID: tenantID, familyID: grantID, at: now, events: events)
     }
 }

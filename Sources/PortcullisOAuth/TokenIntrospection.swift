@@ -55,12 +55,14 @@ public struct TokenIntrospection: Sendable {
             let digest = SecretDigest(of: token).hex
             if let refresh = try await storage.refreshTokenRecord(tenantID: tenant.id, digest: digest) {
                 guard refresh.clientID == caller.id else { return }
-                try await grantRevocation.revoke(tenantID: tenant.id, grantID: refresh.familyID, at: now)
+                try await grantRevocation.revoke(tenantID: tenant.id, grantID: refresh.familyID, at: now,
+                                                 events: [revoked(refresh.familyID, user: refresh.userID, by: caller, now: now)])
                 return
             }
             if case .success(let claims) = tenant.accessTokenVerifier.verify(token, now: now),
                claims.clientID == caller.id, let grantID = claims.grantID {
-                try await grantRevocation.revoke(tenantID: tenant.id, grantID: grantID, at: now)
+                try await grantRevocation.revoke(tenantID: tenant.id, grantID: grantID, at: now,
+                                                 events: [revoked(grantID, user: nil, by: caller, now: now)])
             }
         } catch {
             throw OAuthError.unavailable
@@ -75,5 +77,10 @@ public struct TokenIntrospection: Sendable {
         } catch {
             throw OAuthError.unavailable
         }
+    }
+
+    private func revoked(_ grantID: String, user: String?, by caller: Client, now: Date) -> DomainEvent {
+        DomainEvent(.grantRevoked, tenantID: tenant.id, subject: user.map { .user($0) }, actor: .client(caller.id), at: now,
+                    details: ["grant_id": grantID, "reason": "revocation_endpoint"])
     }
 }

@@ -11,6 +11,9 @@ struct AdminContext {
     let snapshot: ConfigSnapshot
     let storage: any PortcullisStorage
 
+    /// Who the events of administrative commands name as their actor.
+    static let actor = EventParty.operator("cli")
+
     static func open(_ options: ConfigOptions, database: String?) async throws -> AdminContext {
         let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)
         let result = await loader.load(generation: 1)
@@ -40,7 +43,7 @@ struct AdminContext {
     /// The tenant and its database connection (the named one, or the first).
     func connection(tenant id: String, named name: String?) throws -> (Tenant, ConnectionConfig) {
         let tenant = try self.tenant(id)
-        let databases = tenant.config.connections.filter { $0.type == .database }
+        let databases = tenant.connections.databases
         guard let connection = name.map({ wanted in databases.first { $0.name.value == wanted } }) ?? databases.first else {
             printError("error: tenant \(id) has no database connection\(name.map { " named \"\($0)\"" } ?? "")")
             throw ExitCode(1)

@@ -25,7 +25,10 @@ extension OrgsCommand {
         func run() async throws {
             let (admin, organization, user) = try await selection.resolve()
             let isNew = try await admin.storage.addMember(
-                tenantID: user.tenantID, organizationID: organization.id, userID: user.id, at: Date())
+                tenantID: user.tenantID, organizationID: organization.id, userID: user.id, at: Date(), events: [
+                    DomainEvent(.memberAdded, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
+                                details: ["organization_id": organization.id]),
+                ])
             print(isNew ? "added \(user.email) to \(organization.name)"
                         : "\(user.email) is already a member of \(organization.name); nothing changed")
         }
@@ -42,7 +45,12 @@ extension OrgsCommand {
             let (admin, organization, user) = try await selection.resolve()
             let roles = try await admin.storage.roleAssignments(tenantID: user.tenantID, userID: user.id)
                 .filter { $0.organizationID == organization.id }.map(\.role)
-            guard try await admin.storage.removeMember(tenantID: user.tenantID, organizationID: organization.id, userID: user.id) else {
+            let removed = try await admin.storage.removeMember(
+                tenantID: user.tenantID, organizationID: organization.id, userID: user.id, events: [
+                    DomainEvent(.memberRemoved, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
+                                details: ["organization_id": organization.id]),
+                ])
+            guard removed else {
                 print("\(user.email) is not a member of \(organization.name); nothing changed")
                 return
             }

@@ -48,7 +48,10 @@ struct OrgsCommand: AsyncParsableCommand {
             let admin = try await scope.open()
             let organization = Organization(tenantID: scope.tenant, name: name, displayName: displayName, createdAt: Date())
             do {
-                try await admin.storage.createOrganization(organization)
+                try await admin.storage.createOrganization(organization, events: [
+                    DomainEvent(.organizationCreated, tenantID: scope.tenant, subject: .organization(organization.id),
+                                actor: AdminContext.actor, details: ["name": name]),
+                ])
             } catch StoreError.conflict {
                 printError("error: tenant \(scope.tenant) already has an organization named \(name)")
                 throw ExitCode(1)
@@ -66,7 +69,10 @@ struct OrgsCommand: AsyncParsableCommand {
         func run() async throws {
             let (admin, organization) = try await selection.open()
             let members = try await admin.storage.members(tenantID: selection.tenant, organizationID: organization.id).count
-            _ = try await admin.storage.deleteOrganization(tenantID: selection.tenant, id: organization.id)
+            _ = try await admin.storage.deleteOrganization(tenantID: selection.tenant, id: organization.id, events: [
+                DomainEvent(.organizationDeleted, tenantID: selection.tenant, subject: .organization(organization.id),
+                            actor: AdminContext.actor, details: ["name": organization.name]),
+            ])
             print("deleted organization \(organization.name) (\(organization.id)) and its \(members) membership\(members == 1 ? "" : "s")")
         }
     }

@@ -34,6 +34,11 @@ struct PermissionsCommand: AsyncParsableCommand {
 
         func resolve() async throws -> (AdminContext, User) { try await user.resolve() }
 
+        func event(_ kind: DomainEventKind, _ user: User) -> DomainEvent {
+            DomainEvent(kind, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
+                        details: ["resource_server": api, "permission": permission])
+        }
+
         /// Refuses an API the tenant does not define, or a scope the API does not, naming the valid ones.
         func requireDefined(in tenant: Tenant) throws {
             let apis = tenant.config.resourceServers
@@ -67,7 +72,7 @@ struct PermissionsCommand: AsyncParsableCommand {
             try selection.requireDefined(in: admin.tenant(selection.tenant))
             let isNew = try await admin.storage.grantPermission(
                 tenantID: user.tenantID, userID: user.id, resourceServer: selection.api,
-                permission: selection.permission, at: Date())
+                permission: selection.permission, at: Date(), events: [selection.event(.permissionGranted, user)])
             print(isNew ? "granted \(selection.what) to \(user.email)"
                         : "\(user.email) already has \(selection.what); nothing changed")
         }
@@ -82,7 +87,8 @@ struct PermissionsCommand: AsyncParsableCommand {
         func run() async throws {
             let (admin, user) = try await selection.resolve()
             let removed = try await admin.storage.revokePermission(
-                tenantID: user.tenantID, userID: user.id, resourceServer: selection.api, permission: selection.permission)
+                tenantID: user.tenantID, userID: user.id, resourceServer: selection.api, permission: selection.permission,
+                events: [selection.event(.permissionRevoked, user)])
             if removed {
                 print("revoked \(selection.what) from \(user.email)")
                 return

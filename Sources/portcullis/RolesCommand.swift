@@ -28,6 +28,13 @@ struct RolesCommand: AsyncParsableCommand {
         }
 
         /// "admin" or "admin in acme-corp", for messages.
+        func event(_ kind: DomainEventKind, _ user: User, _ organization: Organization?) -> DomainEvent {
+            var details = ["role": role]
+            if let organization { details["organization_id"] = organization.id }
+            return DomainEvent(kind, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
+                               details: details)
+        }
+
         func describe(_ organization: Organization?) -> String {
             organization.map { "\(role) in \($0.name)" } ?? "\(role) (tenant-wide)"
         }
@@ -50,7 +57,8 @@ struct RolesCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let isNew = try await admin.storage.assignRole(
-                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id, at: Date())
+                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id, at: Date(),
+                events: [selection.event(.roleAssigned, user, organization)])
             print(isNew ? "assigned \(what) to \(user.email)" : "\(user.email) already has \(what); nothing changed")
         }
     }
@@ -65,7 +73,8 @@ struct RolesCommand: AsyncParsableCommand {
             let (admin, user, organization) = try await selection.resolve()
             let what = selection.describe(organization)
             let removed = try await admin.storage.unassignRole(
-                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id)
+                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id,
+                events: [selection.event(.roleUnassigned, user, organization)])
             if removed {
                 print("unassigned \(what) from \(user.email)")
                 return

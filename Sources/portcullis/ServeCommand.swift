@@ -102,9 +102,11 @@ struct ServeCommand: AsyncParsableCommand {
                                       keyCache: keyCache, logger: logger)
         let serverLogger = logger
         let address = listenAddress
+        let services = ServerServices(
+            storage: storage, renderer: renderer,
+            hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0, logger: logger)
         let app = ApplicationBuilder.build(
-            configStore: configStore, storage: storage, listen: listenAddress, logger: logger,
-            ui: UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0),
+            configStore: configStore, services: services, listen: listenAddress, logger: logger,
             onServerRunning: { port in
                 serverLogger.notice("listening", metadata: ["address": .string("http://\(address.host):\(port)")])
                 for tenant in configStore.snapshot.tenants {
@@ -125,6 +127,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        // Events of the last requests (failed logins, tokens) are still in the recorder's buffer.
+        await services.events.flush()
         if let outbox = mail?.1, await !outbox.drain(timeout: .seconds(5)) {
             logger.warning("stopped with undelivered email still queued")
         }

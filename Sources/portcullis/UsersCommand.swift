@@ -45,7 +45,10 @@ struct UsersCommand: AsyncParsableCommand {
             let user = User(tenantID: tenantConfig.id, connection: connectionConfig.name.value, email: email,
                             emailVerified: verified, name: name, createdAt: now)
             do {
-                try await admin.storage.create(user)
+                try await admin.storage.create(user, events: [
+                    DomainEvent(.userCreated, tenantID: tenantConfig.id, subject: .user(user.id), actor: AdminContext.actor,
+                                at: now, details: ["connection": connectionConfig.name.value, "via": "cli"]),
+                ])
             } catch StoreError.conflict {
                 printError("error: a user with email \(email) already exists in \(tenant)/\(connectionConfig.name)")
                 throw ExitCode(1)
@@ -135,7 +138,9 @@ enum UserImport {
         user.blocked = record.blocked
         user.appMetadataJSON = record.appMetadataJSON
         user.userMetadataJSON = record.userMetadataJSON
-        if isNew { try await storage.create(user) } else { _ = try await storage.update(user) }
+        let event = DomainEvent(isNew ? .userCreated : .userUpdated, tenantID: tenantID, subject: .user(user.id),
+                                actor: AdminContext.actor, at: now, details: ["connection": connection, "via": "import"])
+        if isNew { try await storage.create(user, events: [event]) } else { _ = try await storage.update(user, events: [event]) }
         if let hash = record.passwordHash {
             try await storage.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: hash, updatedAt: now))
         }

@@ -1,3 +1,4 @@
+import PortcullisAccounts
 import Foundation
 import PortcullisCore
 import PortcullisCrypto
@@ -112,7 +113,7 @@ struct SessionCacheTests {
         #expect(try await source.identity(token: Substring(token), tenantID: "globex", idleTimeout: 600) == nil)
         #expect(try await source.identity(token: "not a token!", tenantID: "acme", idleTimeout: 600) == nil)
 
-        try await SessionRevocation(sessions: store, cache: cache).revoke(tenantID: "acme", token: token)
+        try await SessionRevocation(sessions: store, observer: cache).revoke(tenantID: "acme", token: token)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil,
                 "logout takes effect on the very next resolve")
     }
@@ -122,7 +123,7 @@ struct SessionCacheTests {
         let cache = SessionCache()
         let source = SessionIdentitySource(storage: store, cache: cache)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
-        #expect(try await SessionRevocation(sessions: store, cache: cache)
+        #expect(try await SessionRevocation(sessions: store, observer: cache)
             .revoke(tenantID: "acme", digest: SecretDigest(of: token).hex))
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil)
     }
@@ -132,7 +133,7 @@ struct SessionCacheTests {
         let cache = SessionCache()
         let source = SessionIdentitySource(storage: store, cache: cache)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) != nil)
-        #expect(try await SessionRevocation(sessions: store, cache: cache).revokeAll(tenantID: "acme", userID: user.id) == 1)
+        #expect(try await SessionRevocation(sessions: store, observer: cache).revokeAll(tenantID: "acme", userID: user.id) == 1)
         #expect(try await source.identity(token: Substring(token), tenantID: "acme", idleTimeout: 600) == nil)
     }
 }

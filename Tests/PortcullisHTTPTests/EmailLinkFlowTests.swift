@@ -48,15 +48,12 @@ struct EmailLinkFlowTests {
 
     enum MailboxError: Error { case noLink(String) }
 
-    func services(_ server: TestServer) async throws -> (UIServices, Mailbox) {
+    func services(_ server: TestServer) async throws -> (ServerServices, Mailbox) {
         let directory = server.directory.appendingPathComponent("mail").path
-        let renderer = try await PageRenderer(templateDirectory: TestServer.repositoryRoot.appendingPathComponent("Templates").path)
         let outbox = MailOutbox(transport: DirectoryTransport(directory: directory))
         let mail = try AccountMail(outbox: outbox, from: "Acme <no-reply@acme.test>", storage: server.storage,
-                                   catalog: renderer.catalog)
-        let ui = UIServices(renderer: renderer, storage: server.storage,
-                            hashing: PasswordHashingPool(workers: 2, queueCapacity: 32), mail: mail)
-        return (ui, Mailbox(directory: directory))
+                                   catalog: server.renderer.catalog)
+        return (server.makeServices(mail: mail), Mailbox(directory: directory))
     }
 
     /// Waits for the outbox to write `count` messages: returns as soon as they are there, and gives a
@@ -72,7 +69,7 @@ struct EmailLinkFlowTests {
         defer { server.remove() }
         let (ui, mailbox) = try await services(server)
         let flows = LoginFlowTests()
-        try await server.application(ui: ui).test(.router) { client in
+        try await server.application(services: ui).test(.router) { client in
             var browser = Browser()
             _ = try await flows.get(client, &browser, "/acme/u/signup")
             _ = try await flows.post(client, &browser, "/acme/u/signup",
@@ -112,7 +109,7 @@ struct EmailLinkFlowTests {
         let (ui, mailbox) = try await services(server)
         let flows = LoginFlowTests()
         _ = try await flows.createUser(server, email: "frank@example.com")
-        try await server.application(ui: ui).test(.router) { client in
+        try await server.application(services: ui).test(.router) { client in
             var browser = Browser()
             _ = try await flows.get(client, &browser, "/acme/u/login")
             for _ in 0..<5 {

@@ -65,7 +65,7 @@ struct LogHandlerTests {
                                  output: captured.output)
         }
         logger.logLevel = .notice
-        try await server.application(ui: try await server.uiServices(), logger: logger).test(.router) { client in
+        try await server.application(services: server.makeServices(), logger: logger).test(.router) { client in
             let response = try await client.execute(
                 uri: "/acme/oauth/token", method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Request-Id")!: "proxy-id-0001"],

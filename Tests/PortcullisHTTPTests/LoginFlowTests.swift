@@ -82,7 +82,7 @@ struct LoginFlowTests {
     @Test func loginPageIsProtected() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let page = try await get(client, &browser, "/acme/u/login")
             #expect(page.status == .ok)
@@ -98,7 +98,7 @@ struct LoginFlowTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await get(client, &browser, "/acme/u/login")
             let response = try await post(client, &browser, "/acme/u/login",
@@ -123,7 +123,7 @@ struct LoginFlowTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await get(client, &browser, "/acme/u/login")
             let forged = try await post(client, &browser, "/acme/u/login",
@@ -142,7 +142,7 @@ struct LoginFlowTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await get(client, &browser, "/acme/u/login")
             var wrongBody = ""
@@ -172,7 +172,7 @@ struct LoginFlowTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await get(client, &browser, "/acme/u/login")
             var answers: [String: [String?]] = [:]
@@ -194,7 +194,7 @@ struct LoginFlowTests {
     @Test func signupCreatesAUserAndEnforcesThePolicy() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await get(client, &browser, "/acme/u/signup")
             let weak = try await post(client, &browser, "/acme/u/signup", [("email", "bob@example.com"), ("password", "password123")])
@@ -221,7 +221,7 @@ struct LoginFlowTests {
     @Test func signupIsClosedWhereTheConnectionSaysSo() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let page = try await get(client, &browser, "/globex/u/signup")
             #expect(page.status == .notFound)
@@ -232,7 +232,7 @@ struct LoginFlowTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let german = try await get(client, &browser, "/acme/u/login", headers: [.acceptLanguage: "de-DE,de;q=0.9,en;q=0.5"])
             #expect(String(buffer: german.body).contains("Anmelden, um fortzufahren"))

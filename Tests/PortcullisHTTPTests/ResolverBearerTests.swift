@@ -31,7 +31,7 @@ struct ResolverBearerTests {
         let server = try await TestServer()
         defer { server.remove() }
         let user = try await LoginFlowTests().createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let token = try mint(server, subject: user.externalID, organization: "org_x")
             let allowed = try await resolve(client, "http://app.acme.test/dash", token: token)
             #expect(allowed.status == .ok)
@@ -46,7 +46,7 @@ struct ResolverBearerTests {
         let server = try await TestServer()
         defer { server.remove() }
         let user = try await LoginFlowTests().createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let machine = try mint(server, subject: "acme-worker@clients")
             #expect(try await resolve(client, "http://app.acme.test/dash", token: machine).status == .unauthorized,
                     "a machine-to-machine token carries no user")

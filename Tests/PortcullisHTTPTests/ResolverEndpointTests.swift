@@ -26,7 +26,7 @@ struct ResolverEndpointTests {
     @Test func anonymousRequests() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let bypass = try await resolve(client, "http://app.acme.test/public/about")
             #expect(bypass.status == .ok)
             #expect(header(bypass, "X-Portcullis-User-Id") == nil)
@@ -51,7 +51,7 @@ struct ResolverEndpointTests {
     @Test func forwardedHeadersAndBadInput() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let forwarded = try await resolve(client, nil, method: .post, extra: [
                 HTTPField.Name("X-Forwarded-Proto")!: "https", HTTPField.Name("X-Forwarded-Host")!: "app.acme.test",
                 HTTPField.Name("X-Forwarded-Uri")!: "/public/form",
@@ -79,7 +79,7 @@ struct ResolverEndpointTests {
         let server = try await TestServer()
         defer { server.remove() }
         let user = try await flows.createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await flows.get(client, &browser, "/acme/u/login")
             let login = try await flows.post(client, &browser, "/acme/u/login", [
@@ -115,7 +115,7 @@ struct ResolverEndpointTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await flows.createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let token = try await flows.logIn(client, &browser)
             let originalURL = HTTPField.Name("X-Original-URL")!
@@ -147,7 +147,7 @@ struct ResolverEndpointTests {
         let user = try await flows.createUser(server)
         _ = try await server.storage.assignRole(tenantID: "acme", userID: user.id, role: "admin", organizationID: nil,
                                                 at: Date())
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let token = try await flows.logIn(client, &browser)
             let admin = try await resolve(client, "http://app.acme.test/admin/users", cookie: token)
@@ -175,7 +175,7 @@ struct ResolverEndpointTests {
                 """)
         }
         #expect(await server.reloader.reload(reason: "test") == true)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let token = try await flows.logIn(client, &browser)
             #expect(try await resolve(client, "http://app.acme.test/blue/board", cookie: token).status == .forbidden,
@@ -202,7 +202,7 @@ struct ResolverEndpointTests {
         let server = try await TestServer()
         defer { server.remove() }
         _ = try await flows.createUser(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             _ = try await flows.get(client, &browser, "/acme/u/login")
             let login = try await flows.post(client, &browser, "/acme/u/login", [

@@ -54,7 +54,7 @@ struct ResolverIdentityTokenTests {
         defer { server.remove() }
         _ = try await flows.createUser(server)
         #expect(try tenant(server).config.forwardAuth.identityToken == IdentityTokenSettings())
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let cookie = try await flows.logIn(client, &browser)
             let allowed = try await endpoint.resolve(client, "http://app.acme.test/dash", cookie: cookie)
@@ -70,7 +70,7 @@ struct ResolverIdentityTokenTests {
         let user = try await flows.createUser(server)
         try await enable(server)
         let key = try #require(try tenant(server).activeKeys.first)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let cookie = try await flows.logIn(client, &browser)
             let before = Int(Date().timeIntervalSince1970)
@@ -151,7 +151,7 @@ struct ResolverIdentityTokenTests {
         let user = try await flows.createUser(server)
         try await enable(server)
         let access = try ResolverBearerTests().mint(server, subject: user.externalID, organization: "org_x")
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let allowed = try await ResolverBearerTests().resolve(client, "http://app.acme.test/dash", token: access)
             #expect(allowed.status == .ok)
             let token = try #require(allowed.headers[HTTPField.Name(Self.tokenHeader)!])
@@ -168,7 +168,7 @@ struct ResolverIdentityTokenTests {
         defer { server.remove() }
         _ = try await flows.createUser(server)
         try await enable(server)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var browser = Browser()
             let cookie = try await flows.logIn(client, &browser)
             let first = try #require(endpoint.header(

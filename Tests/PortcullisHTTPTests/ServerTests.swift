@@ -21,6 +21,8 @@ struct TestServer {
     let configStore: ConfigStore
     let storage: SQLiteStore
     let reloader: ConfigReloader
+    /// The shipped templates, loaded once per server.
+    let renderer: PageRenderer
 
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-http-\(UUID().uuidString)")
@@ -45,22 +47,23 @@ struct TestServer {
         logger.logLevel = .critical
         reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: StoreKeyProvider(storage: storage),
                                   keyCache: ParsedKeyCache(), logger: logger)
+        renderer = try await PageRenderer(templateDirectory: Self.repositoryRoot.appendingPathComponent("Templates").path)
     }
 
-    func application(ui: UIServices? = nil, logger: Logger? = nil) -> some ApplicationProtocol {
+    func application(services: ServerServices? = nil, logger: Logger? = nil) -> some ApplicationProtocol {
         let logger = logger ?? {
             var quiet = Logger(label: "test")
             quiet.logLevel = .critical
             return quiet
         }()
-        return ApplicationBuilder.build(configStore: configStore, storage: storage,
-                                        listen: ListenAddress("127.0.0.1:0")!, logger: logger, ui: ui)
+        return ApplicationBuilder.build(configStore: configStore, services: services ?? makeServices(),
+                                        listen: ListenAddress("127.0.0.1:0")!, logger: logger)
     }
 
-    /// The hosted pages with the shipped templates and a small hashing pool.
-    func uiServices() async throws -> UIServices {
-        let renderer = try await PageRenderer(templateDirectory: Self.repositoryRoot.appendingPathComponent("Templates").path)
-        return UIServices(renderer: renderer, storage: storage, hashing: PasswordHashingPool(workers: 2, queueCapacity: 32))
+    /// The server's services with the shipped templates and a small hashing pool.
+    func makeServices(mail: AccountMail? = nil) -> ServerServices {
+        ServerServices(storage: storage, renderer: renderer, hashing: PasswordHashingPool(workers: 2, queueCapacity: 32),
+                       mail: mail)
     }
 
     func edit(_ relative: String, _ change: (String) -> String) throws {

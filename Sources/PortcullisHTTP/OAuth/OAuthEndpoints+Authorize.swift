@@ -20,7 +20,7 @@ extension OAuthEndpoints {
     func authorize(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         guard let parameters = await OAuthHTTP.parameters(request) else {
-            let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+            let page = HostedPageRequest(tenant: tenant, request: request, services: services)
             return await errorPage(page, reason: "the request body is too large or not a form", status: .badRequest)
         }
         return try await authorize(parameters, request: request, context: context, consentGiven: false)
@@ -29,7 +29,7 @@ extension OAuthEndpoints {
     private func authorize(_ parameters: OAuthParameters, request: Request, context: PortcullisRequestContext,
                            consentGiven: Bool) async throws -> Response {
         let tenant = try context.requireTenant()
-        let page = HostedPageRequest(tenant: tenant, request: request, ui: ui, uiLocales: parameters["ui_locales"])
+        let page = HostedPageRequest(tenant: tenant, request: request, services: services, uiLocales: parameters["ui_locales"])
         let authorization: AuthorizationRequest
         switch AuthorizationRequest.parse(parameters, tenant: tenant) {
         case .failure(.untrusted(let failure)):
@@ -95,14 +95,14 @@ extension OAuthEndpoints {
 
     /// The consent form: approve → the authorization continues; deny → `access_denied`.
     func consent(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
-        let page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
-        let form: [String: String]
-        switch await page.checkedForm(context) {
-        case .success(let fields): form = fields
+        let form: HostedForm
+        switch try await HostedForm.read(request, context: context, services: services) {
+        case .success(let checked): form = checked
         case .failure(let refusal): return refusal.response
         }
-        let parameters = OAuthParameters(formEncoded: form["state"] ?? "")
+        let page = form.page
+        let tenant = form.tenant
+        let parameters = OAuthParameters(formEncoded: form["state"])
         guard form["decision"] == "allow" else {
             if case .success(let authorization) = AuthorizationRequest.parse(parameters, tenant: tenant) {
                 return respond(.error(OAuthError(.accessDenied, "the user denied access"),

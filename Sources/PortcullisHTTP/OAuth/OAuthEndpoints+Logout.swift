@@ -5,6 +5,7 @@ import PortcullisCore
 import PortcullisCrypto
 import PortcullisForwardAuth
 import PortcullisOAuth
+import PortcullisStore
 import PortcullisUI
 
 /// `GET|POST {issuer}/oidc/logout` (OpenID Connect RP-Initiated Logout 1.0).
@@ -19,18 +20,16 @@ extension OAuthEndpoints {
 
     func logout(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        var page = HostedPageRequest(tenant: tenant, request: request, ui: ui)
+        var page = HostedPageRequest(tenant: tenant, request: request, services: services)
         var parameters: OAuthParameters
         var confirmed = false
         if request.method == .post, request.headers[.contentType]?.lowercased()
             .hasPrefix("application/x-www-form-urlencoded") == true {
             // The confirmation form carries the original request in `rd`, behind the CSRF check.
-            let form: [String: String]
-            switch await page.checkedForm(context) {
-            case .success(let fields): form = fields
+            switch try await HostedForm.read(request, context: context, services: services) {
+            case .success(let form): parameters = OAuthParameters(formEncoded: form["rd"])
             case .failure(let refusal): return refusal.response
             }
-            parameters = OAuthParameters(formEncoded: form["rd"] ?? "")
             confirmed = true
         } else {
             guard let read = await OAuthHTTP.parameters(request) else {
@@ -39,7 +38,7 @@ extension OAuthEndpoints {
             }
             parameters = read
         }
-        page = HostedPageRequest(tenant: tenant, request: request, ui: ui, uiLocales: parameters["ui_locales"])
+        page = HostedPageRequest(tenant: tenant, request: request, services: services, uiLocales: parameters["ui_locales"])
         let logoutRequest: EndSessionRequest
         switch EndSessionRequest.parse(parameters, tenant: tenant) {
         case .success(let parsed): logoutRequest = parsed
@@ -58,7 +57,11 @@ extension OAuthEndpoints {
                 ])
             }
             // Through the resolver's cache too, so forward-auth sees the logout on the next request.
-            try await ui.sessions.revoke(tenantID: tenant.id, digest: session.digest, at: now)
+            try await services.sessions.revoke(tenantID: tenant.id, digest: session.digest, at: now, events: [
+                DomainEvent(.sessionEnded, tenantID: tenant.id, subject: .user(session.userID), actor: .user(session.userID),
+                            request: context.eventRequest(for: request), at: now,
+                            details: ["via": "rp_initiated_logout", "client_id": logoutRequest.client?.id ?? "-"]),
+            ])
             context.logger.info("session ended by RP-initiated logout",
                                 metadata: ["client": .string(logoutRequest.client?.id ?? "-")])
         }

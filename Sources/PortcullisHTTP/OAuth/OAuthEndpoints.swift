@@ -5,12 +5,13 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisForwardAuth
 import PortcullisOAuth
+import PortcullisStore
 import PortcullisUI
 
 /// The OpenID Provider's endpoints under each tenant's issuer, at Auth0's paths.
 struct OAuthEndpoints: Sendable {
-    let ui: UIServices
-    let storage: any OAuthStorage
+    let services: ServerServices
+    var storage: any OAuthStorage { services.storage }
     let replayGuard = AssertionReplayGuard()
     let hooks: any TokenHooks = NoTokenHooks()
 
@@ -56,10 +57,19 @@ struct OAuthEndpoints: Sendable {
         case .success(let authenticated): client = authenticated
         case .failure(let error): return OAuthHTTP.error(error, tenant: tenant, headers: cors)
         }
+        let eventRequest = context.eventRequest(for: request)
         let grantContext = GrantContext(tenant: tenant, storage: storage, now: Date(), hooks: hooks,
-                                        revocationObserver: ui.sessionCache)
+                                        revocationObserver: services.sessionCache, events: services.events,
+                                        request: eventRequest)
         do {
             let response = try await GrantRegistry.handle(TokenRequest(client: client, parameters: parameters), in: grantContext)
+            // Most grants change nothing stored (client_credentials, a non-rotating refresh), and the
+            // endpoint serves thousands a second: issuance goes to the batching recorder.
+            var details = ["client_id": client.id, "grant_type": parameters["grant_type"] ?? "-"]
+            if let audience = parameters["audience"] { details["audience"] = String(audience.prefix(256)) }
+            services.events.record(DomainEvent(.tokenIssued, tenantID: tenant.id, subject: .client(client.id),
+                                               actor: .client(client.id), request: eventRequest,
+                                               at: grantContext.now, details: details))
             return OAuthHTTP.json(response, headers: OAuthCORS.headers(request, tenant: tenant, client: client))
         } catch {
             context.logger.notice("token request refused", metadata: [
@@ -85,7 +95,7 @@ struct OAuthEndpoints: Sendable {
             return OAuthHTTP.error(.invalidRequest("token is required"), tenant: tenant, headers: cors)
         }
         do {
-            try await TokenIntrospection(tenant: tenant, storage: storage, revocationObserver: ui.sessionCache)
+            try await TokenIntrospection(tenant: tenant, storage: storage, revocationObserver: services.sessionCache)
                 .revoke(token, caller: client, now: Date())
         } catch {
             return OAuthHTTP.error(error, tenant: tenant, headers: cors)

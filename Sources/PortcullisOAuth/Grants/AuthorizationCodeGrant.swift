@@ -26,7 +26,11 @@ public struct AuthorizationCodeGrant: Grant {
         case .replayed(let used):
             // RFC 6749 §4.1.2: a code used twice revokes the tokens issued with it.
             _ = try await context.store {
-                try await context.grantRevocation.revoke(tenantID: tenantID, grantID: used.grantID, at: context.now)
+                try await context.grantRevocation.revoke(tenantID: tenantID, grantID: used.grantID, at: context.now, events: [
+                    DomainEvent(.grantRevoked, tenantID: tenantID, subject: .user(used.userID),
+                                actor: .client(request.client.id), request: context.request, at: context.now,
+                                details: ["grant_id": used.grantID, "reason": "authorization_code_replayed"]),
+                ])
             }
             throw .invalidGrant("the authorization code was already used; the tokens issued with it are revoked")
         case .redeemed(let fresh):

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisConfig
+import PortcullisStore
 import PortcullisCore
 
 /// One grant type of the token endpoint (RFC 6749 §4), in its own file, as fosite does. Adding a
@@ -28,14 +29,21 @@ public struct GrantContext: Sendable {
     public var hooks: any TokenHooks
     /// Told of grants revoked by a replayed code or a reused refresh token.
     public var revocationObserver: any GrantRevocationObserver
+    /// Records what a grant detects beyond its answer (a reused refresh token); nil records nothing.
+    public var events: EventRecorder?
+    /// The request, as events record it.
+    public var request: EventRequestContext?
 
     public init(tenant: Tenant, storage: any OAuthStorage, now: Date, hooks: any TokenHooks = NoTokenHooks(),
-                revocationObserver: any GrantRevocationObserver = NoGrantRevocationObserver()) {
+                revocationObserver: any GrantRevocationObserver = NoGrantRevocationObserver(),
+                events: EventRecorder? = nil, request: EventRequestContext? = nil) {
         self.tenant = tenant
         self.storage = storage
         self.now = now
         self.hooks = hooks
         self.revocationObserver = revocationObserver
+        self.events = events
+        self.request = request
     }
 
     public var grantRevocation: GrantRevocation { GrantRevocation(grants: storage, observer: revocationObserver) }
@@ -44,8 +52,7 @@ public struct GrantContext: Sendable {
     public var scopePolicy: ScopePolicy { ScopePolicy(tenant: tenant.config) }
 
     public func resourceServer(_ identifier: String?) -> ResourceServerConfig? {
-        guard let identifier else { return nil }
-        return tenant.config.resourceServers.first { $0.identifier.value == identifier }
+        tenant.resourceServer(identifier)
     }
 
     /// Runs a store call; store failures become `temporarily_unavailable` and never leak details.

@@ -27,7 +27,11 @@ public struct RefreshTokenGrant: Grant {
             let grace = TimeInterval(settings.reuseInterval.components.seconds)
             guard grace > 0, context.now.timeIntervalSince(usedAt) <= grace else {
                 _ = try await context.store {
-                    try await context.grantRevocation.revoke(tenantID: tenantID, grantID: record.familyID, at: context.now)
+                    try await context.grantRevocation.revoke(tenantID: tenantID, grantID: record.familyID, at: context.now,
+                                                             events: [DomainEvent(
+                        .refreshTokenReused, tenantID: tenantID, subject: .user(record.userID),
+                        actor: .client(request.client.id), request: context.request, at: context.now,
+                        details: ["grant_id": record.familyID, "client_id": record.clientID])])
                 }
                 throw .invalidGrant("the refresh token was already used; every token of this grant is now revoked")
             }
@@ -69,7 +73,13 @@ public struct RefreshTokenGrant: Grant {
                 }
                 switch rotation {
                 case .rotated: break
-                case .reused: throw .invalidGrant("the refresh token was already used; every token of this grant is now revoked")
+                case .reused(let spent):
+                    // The store revoked the family in the rotation's transaction; this says why.
+                    context.events?.record(DomainEvent(
+                        .refreshTokenReused, tenantID: tenantID, subject: .user(spent.userID),
+                        actor: .client(request.client.id), request: context.request, at: context.now,
+                        details: ["grant_id": spent.familyID, "client_id": spent.clientID]))
+                    throw .invalidGrant("the refresh token was already used; every token of this grant is now revoked")
                 case .invalid: throw .invalidGrant("the refresh token is invalid")
                 }
             }

@@ -25,28 +25,40 @@ public struct LoginService: Sendable {
     let attempts: any LoginAttemptStore
     let sessions: any SessionStore
     let hashing: PasswordHashingPool
+    let events: EventRecorder
     let unknownAccounts: UnknownAccountLockout
 
-    public init(storage: any PortcullisStorage, hashing: PasswordHashingPool,
+    public init(storage: any PortcullisStorage, hashing: PasswordHashingPool, events: EventRecorder,
                 unknownAccounts: UnknownAccountLockout = UnknownAccountLockout()) {
         users = storage
         credentials = storage
         attempts = storage
         sessions = storage
         self.hashing = hashing
+        self.events = events
         self.unknownAccounts = unknownAccounts
     }
 
+    /// Every outcome is recorded as an event: a success with the session it creates, a wrong
+    /// password with the failure count it raises, the rest (unknown account, locked, blocked)
+    /// through the recorder, as they change nothing stored.
     public func login(tenant: TenantConfig, connection: ConnectionConfig, identifier: String, password: String,
-                      ip: String?, userAgent: String?, now: Date = Date()) async throws -> Outcome {
+                      request: EventRequestContext, now: Date = Date()) async throws -> Outcome {
         let tenantID = tenant.id.value
         let parameters = Argon2idParameters(connection.passwordHashing)
+        func event(_ kind: DomainEventKind, _ user: User?, reason: String? = nil) -> DomainEvent {
+            var details = ["connection": connection.name.value]
+            if let reason { details["reason"] = reason }
+            return DomainEvent(kind, tenantID: tenantID, subject: user.map { .user($0.id) }, actor: user.map { .user($0.id) },
+                               request: request, at: now, details: details)
+        }
         guard !identifier.isEmpty, !password.isEmpty, password.utf8.count <= 1024,
               let user = try await findUser(tenantID: tenantID, connection: connection, identifier: identifier),
               let credential = try await credentials.password(tenantID: tenantID, userID: user.id)
         else {
             do { try await hashing.verifyDummy(password, parameters: parameters) } catch { return .busy }
             guard !identifier.isEmpty else { return .invalidCredentials }
+            events.record(event(.loginFailed, nil, reason: "unknown_account"))
             // An unknown account fails exactly as a real one would, lockout included.
             let key = tenantID + "|" + connection.name.value + "|" + User.normalizedLoginName(identifier)
             if let until = unknownAccounts.lockedUntil(key, now: now) { return .locked(until: until) }
@@ -58,6 +70,7 @@ public struct LoginService: Sendable {
         if let until = lock.lockedUntil, lock.isLocked(at: now) {
             // Verify anyway so a locked account answers in the same time as any other.
             _ = try? await hashing.verify(password, against: credential.hash, parameters: parameters)
+            events.record(event(.loginFailed, user, reason: "locked"))
             return .locked(until: until)
         }
         let verification: PasswordVerification
@@ -65,15 +78,20 @@ public struct LoginService: Sendable {
             return .busy
         }
         guard case .valid(let needsRehash) = verification else {
-            let failures = try await attempts.recordFailure(tenantID: tenantID, userID: user.id, at: now)
+            let failures = try await attempts.recordFailure(tenantID: tenantID, userID: user.id, at: now,
+                                                            events: [event(.loginFailed, user, reason: "wrong_password")])
             if failures >= connection.lockout.maxFailures {
                 let until = now.addingTimeInterval(Double(connection.lockout.duration.wholeSeconds))
-                try await attempts.lock(tenantID: tenantID, userID: user.id, until: until)
+                try await attempts.lock(tenantID: tenantID, userID: user.id, until: until,
+                                        events: [event(.accountLocked, user)])
                 return .lockedNow(user: user, until: until)
             }
             return .invalidCredentials
         }
-        if user.blocked { return .blocked }
+        if user.blocked {
+            events.record(event(.loginFailed, user, reason: "blocked"))
+            return .blocked
+        }
         // Most logins follow no failure: skip the write when there is nothing to reset.
         if lock.consecutiveFailures > 0 || lock.lockedUntil != nil {
             try await attempts.reset(tenantID: tenantID, userID: user.id)
@@ -85,10 +103,10 @@ public struct LoginService: Sendable {
         let token = RandomToken.make()
         let session = Session(
             digest: SecretDigest(of: token).hex, tenantID: tenantID, userID: user.id, createdAt: now, authTime: now,
-            amr: ["pwd"], ip: ip, userAgent: userAgent.map { String($0.prefix(512)) },
+            amr: ["pwd"], ip: request.ip, userAgent: request.userAgent,
             idleExpiresAt: now.addingTimeInterval(Double(tenant.session.idleTimeout.wholeSeconds)),
             absoluteExpiresAt: now.addingTimeInterval(Double(tenant.session.absoluteTimeout.wholeSeconds)))
-        try await sessions.createSession(session)
+        try await sessions.createSession(session, events: [event(.loginSucceeded, user)])
         return .success(token: token, session: session, user: updated)
     }
 

@@ -82,7 +82,7 @@ struct AuthorizeEndpointTests {
         defer { server.remove() }
         _ = try await server.createAcmeUser()
         _ = try await server.createAcmeUser(email: "bob@example.com", name: "Bob")
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var first = RelyingParty(client)
             let hint = try #require(try await first.spaTokens(scope: "openid profile email")["id_token"]?.stringValue)
             var fresh = RelyingParty(client)
@@ -108,7 +108,7 @@ struct AuthorizeEndpointTests {
         try await server.storage.createOrganization(org)
         try await server.storage.createOrganization(other)
         _ = try await server.storage.addMember(tenantID: "acme", organizationID: org.id, userID: user.id, at: Date())
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
             let tokens = try await rp.spaTokens(extra: [("organization", "wayne")])
             let idToken = try DecodedJWT(try #require(tokens["id_token"]?.stringValue))

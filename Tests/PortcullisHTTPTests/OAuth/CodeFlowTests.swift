@@ -14,7 +14,7 @@ struct CodeFlowTests {
         defer { server.remove() }
         let user = try await server.createAcmeUser()
         let tenant = try #require(server.configStore.snapshot.tenantsByID["acme"])
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
             let tokens = try await rp.spaTokens()
             let idToken = try DecodedJWT(try #require(tokens["id_token"]?.stringValue))

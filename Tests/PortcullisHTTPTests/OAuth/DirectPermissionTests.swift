@@ -16,7 +16,7 @@ struct DirectPermissionTests {
         // A grant on another API does not leak into this one.
         _ = try await server.storage.grantPermission(tenantID: "acme", userID: user.id, resourceServer: "https://other.test",
                                                      permission: "admin:reports", at: Date())
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
             let tokens = try await rp.spaTokens(scope: "openid offline_access read:orders admin:reports",
                                                 extra: [("audience", api)])

@@ -162,7 +162,7 @@ extension TestServer {
         let server = try await TestServer()
         defer { server.remove() }
         if withUser { _ = try await server.createAcmeUser() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
             try await body(server, &rp)
         }

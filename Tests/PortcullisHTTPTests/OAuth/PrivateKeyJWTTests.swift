@@ -44,7 +44,7 @@ struct PrivateKeyJWTTests {
             """)
         }
         #expect(await server.reloader.reload(reason: "test") == true)
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let rp = RelyingParty(client)
             func exchange(_ assertion: String) async throws -> (HTTPResponse.Status, JSONValue) {
                 let result = try await rp.token([

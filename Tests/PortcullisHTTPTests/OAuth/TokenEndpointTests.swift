@@ -12,7 +12,7 @@ struct TokenEndpointTests {
     @Test func clientCredentialsGetsOnlyGrantedScopesOverJSON() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             func post(_ body: JSONValue) async throws -> (HTTPResponse.Status, JSONValue) {
                 let response = try await client.execute(
                     uri: "/acme/oauth/token", method: .post, headers: [.contentType: "application/json"],
@@ -60,7 +60,7 @@ struct TokenEndpointTests {
         let server = try await TestServer()
         defer { server.remove() }
         let user = try await server.createAcmeUser()
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
             let audience = [("audience", "https://api.acme.test")]
             let scope = "openid read:orders admin:reports custom:thing"
@@ -79,7 +79,7 @@ struct TokenEndpointTests {
     @Test func userinfoRefusesBadTokensWithBearerChallenge() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let bad = try await client.execute(uri: "/acme/userinfo", method: .get, headers: [.authorization: "Bearer abc.def.ghi"])
             #expect(bad.status == .unauthorized)
             #expect(bad.headers[.wwwAuthenticate]?.contains("error=\"invalid_token\"") == true)
@@ -149,7 +149,7 @@ struct TokenEndpointTests {
     @Test func corsForAllowedWebOrigins() async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.application(ui: try await server.uiServices()).test(.router) { client in
+        try await server.application(services: server.makeServices()).test(.router) { client in
             let allowed = try await client.execute(uri: "/acme/oauth/token", method: .options,
                                                    headers: [.origin: "http://127.0.0.1:8081"])
             #expect(allowed.headers[.accessControlAllowOrigin] == "http://127.0.0.1:8081")
