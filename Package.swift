@@ -112,7 +112,8 @@ let package = Package(
         ),
         .target(
             name: "PortcullisForwardAuth",
-            dependencies: ["PortcullisCore", "PortcullisStore", "PortcullisCrypto"],
+            dependencies: ["PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto",
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -26,30 +26,13 @@ public struct ForwardAuthResolver: Sendable {
         public let decision: ResolverDecision
     }
 
-    /// Where the tenant-specific parts come from.
-    public struct TenantContext: Sendable {
-        public let tenantID: String
-        public let policy: TenantAccessPolicy
-        public let idleTimeout: TimeInterval
-        /// Verifies Bearer access tokens issued by this tenant; `nil`: Bearer tokens give no identity.
-        public let bearer: BearerTokenVerifier?
-
-        public init(tenantID: String, policy: TenantAccessPolicy, idleTimeout: TimeInterval,
-                    bearer: BearerTokenVerifier? = nil) {
-            self.tenantID = tenantID
-            self.policy = policy
-            self.idleTimeout = idleTimeout
-            self.bearer = bearer
-        }
-    }
-
     public let sessions: SessionIdentitySource
 
     public init(sessions: SessionIdentitySource) {
         self.sessions = sessions
     }
 
-    public func resolve(_ input: Input, tenant: TenantContext, now: Date = Date()) async throws -> Outcome {
+    public func resolve(_ input: Input, tenant: ForwardAuthTenant, now: Date = Date()) async throws -> Outcome {
         let rule = tenant.policy.rule(for: input.request, client: input.client)
         let needsIdentity = rule?.needsIdentity ?? (tenant.policy.defaultPolicy != .bypass
             && tenant.policy.defaultPolicy != .deny)
@@ -64,7 +47,7 @@ public struct ForwardAuthResolver: Sendable {
 
     /// A Bearer token, when present, is the identity (an API client sent it on purpose); otherwise
     /// the session cookie.
-    private func identity(_ input: Input, tenant: TenantContext, now: Date) async throws -> ForwardAuthIdentity? {
+    private func identity(_ input: Input, tenant: ForwardAuthTenant, now: Date) async throws -> ForwardAuthIdentity? {
         if let bearer = input.bearerToken {
             guard let verifier = tenant.bearer else { return nil }
             return try await verifier.identity(token: bearer, now: now)

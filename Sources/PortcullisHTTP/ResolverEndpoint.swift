@@ -18,14 +18,11 @@ struct ResolverEndpoint: Sendable {
     static let pathPrefix = "/_resolver"
 
     let resolver: ForwardAuthResolver
-    let tenants: ResolverTenants
+    let tenants: ForwardAuthTenants
 
     init(storage: any PortcullisStorage, cache: SessionCache) {
         resolver = ForwardAuthResolver(sessions: SessionIdentitySource(storage: storage, cache: cache))
-        tenants = ResolverTenants { tenant in
-            BearerTokenVerifier(accessTokens: AccessTokenVerifier(issuer: tenant.issuer.text, keys: tenant.signingKeys),
-                                tenantID: tenant.id, storage: storage, cache: cache)
-        }
+        tenants = ForwardAuthTenants(storage: storage, cache: cache)
     }
 
     static func handles(_ relativePath: Substring) -> Bool {
@@ -53,7 +50,7 @@ struct ResolverEndpoint: Sendable {
         case .failure(.undecodablePath):
             return ResolverResponse.problem(.forbidden, "the original path cannot be decoded")
         }
-        let client = prepared.context.policy.usesNetworks
+        let client = prepared.policy.usesNetworks
             ? context.clientAddress(for: request).flatMap(IPNetwork.parseAddress) : nil
         let input = ForwardAuthResolver.Input(
             request: original, client: client,
@@ -61,7 +58,7 @@ struct ResolverEndpoint: Sendable {
             bearerToken: CredentialHeaders.bearerToken(in: headers.authorization))
         let outcome: ForwardAuthResolver.Outcome
         do {
-            outcome = try await resolver.resolve(input, tenant: prepared.context)
+            outcome = try await resolver.resolve(input, tenant: prepared)
         } catch {
             context.logger.error("resolver could not read the store", metadata: ["error": "\(error)"])
             return ResolverResponse.problem(.serviceUnavailable, "the session store is unavailable")

@@ -12,7 +12,7 @@ enum ResolverResponse {
     /// a short `Login-Url` keeps the answer within proxies' header buffers.
     static let maximumReturnURL = 2048
 
-    static func render(_ outcome: ForwardAuthResolver.Outcome, original: OriginalRequest, tenant: ResolverTenant,
+    static func render(_ outcome: ForwardAuthResolver.Outcome, original: OriginalRequest, tenant: ForwardAuthTenant,
                        redirect: Bool) -> Response {
         var headers = HTTPFields()
         // Room for everything below and the request id added on the way out, so nothing reallocates.
@@ -49,14 +49,14 @@ enum ResolverResponse {
         }
     }
 
-    static func loginURL(tenant: ResolverTenant, returnTo: String) -> String {
+    static func loginURL(tenant: ForwardAuthTenant, returnTo: String) -> String {
         guard returnTo.utf8.count <= maximumReturnURL,
               let encoded = FormEncoding.percentEncoded(returnTo)
         else { return tenant.loginPage }
         return tenant.loginPage + "?rd=" + encoded
     }
 
-    private static func add(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields, tenant: ResolverTenant) {
+    private static func add(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields, tenant: ForwardAuthTenant) {
         for (header, value) in identity.headerValues {
             headers.append(HTTPField(name: tenant.name(header), value: value))
         }
@@ -65,7 +65,7 @@ enum ResolverResponse {
     /// Adds the identity token when the tenant asks for one; `false` when it could not be signed
     /// (the answer must then not let the request through without it).
     private static func addToken(_ identity: ForwardAuthIdentity, to headers: inout HTTPFields,
-                                 original: OriginalRequest, tenant: ResolverTenant) -> Bool {
+                                 original: OriginalRequest, tenant: ForwardAuthTenant) -> Bool {
         guard let issuer = tenant.identityToken else { return true }
         guard let token = try? issuer.token(for: identity, audience: original.origin) else { return false }
         headers.append(HTTPField(name: tenant.name(.identityToken), value: token))

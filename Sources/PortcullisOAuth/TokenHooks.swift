@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
 
@@ -8,9 +9,12 @@ import PortcullisStore
 /// - `postLogin` runs when a user's tokens are minted from an authorization code: it may add
 ///   namespaced claims to the ID and access tokens, or deny the login (`access_denied`).
 /// - `credentialsExchange` runs in the client_credentials grant: it may add claims or deny.
+///
+/// Both receive the request's pinned ``Tenant`` (never a tenant name to look up again), so a hook
+/// sees the same configuration snapshot as the grant that calls it, even across a reload.
 public protocol TokenHooks: Sendable {
-    func postLogin(tenant: String, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims
-    func credentialsExchange(tenant: String, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims
+    func postLogin(tenant: Tenant, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims
+    func credentialsExchange(tenant: Tenant, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims
 }
 
 /// Extra claims a hook asks for, per token.
@@ -25,6 +29,6 @@ public struct HookClaims: Sendable, Equatable {
 
 public struct NoTokenHooks: TokenHooks {
     public init() {}
-    public func postLogin(tenant: String, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
-    public func credentialsExchange(tenant: String, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
+    public func postLogin(tenant: Tenant, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
+    public func credentialsExchange(tenant: Tenant, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
 }

@@ -35,7 +35,7 @@ public struct ClientCredentialsGrant: Grant {
             throw .invalidScope("the client has not been granted: \(notGranted.joined(separator: " "))")
         }
         let scopes = requested.isEmpty ? allowed : requested
-        let hookClaims = try await context.hooks.credentialsExchange(tenant: context.tenant.id, clientID: client.id,
+        let hookClaims = try await context.hooks.credentialsExchange(tenant: context.tenant, clientID: client.id,
                                                                      audience: audience, scopes: scopes)
         let permissions = resourceServer.tokenDialect == .accessTokenAuthz ? scopes : nil
         let access = try context.minter.accessToken(.init(

@@ -29,7 +29,7 @@ struct UserTokens {
                                                tenant: context.tenant, storage: context.storage)
             }
         }
-        let hookClaims = try await context.hooks.postLogin(tenant: context.tenant.id, user: user,
+        let hookClaims = try await context.hooks.postLogin(tenant: context.tenant, user: user,
                                                            clientID: client.clientID.value, scopes: scopes)
         let minter = context.minter
         let access = try minter.accessToken(.init(
