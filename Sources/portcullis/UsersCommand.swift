@@ -130,14 +130,7 @@ enum UserImport {
         let existing = try await storage.user(tenantID: tenantID, connection: connection, email: record.email)
         var user = existing ?? User(tenantID: tenantID, connection: connection, email: record.email, createdAt: now)
         let isNew = existing == nil
-        user.emailVerified = record.emailVerified
-        user.name = record.name
-        user.givenName = record.givenName
-        user.familyName = record.familyName
-        user.picture = record.picture
-        user.blocked = record.blocked
-        user.appMetadataJSON = record.appMetadataJSON
-        user.userMetadataJSON = record.userMetadataJSON
+        for (field, value) in record.values { user[field] = value }
         let event = DomainEvent(isNew ? .userCreated : .userUpdated, tenantID: tenantID, subject: .user(user.id),
                                 actor: AdminContext.actor, at: now, details: ["connection": connection, "via": "import"])
         if isNew { try await storage.create(user, events: [event]) } else { _ = try await storage.update(user, events: [event]) }
@@ -149,19 +142,19 @@ enum UserImport {
 
     static func exportLine(_ user: User, passwordHash: String?) -> String {
         var object: [String: Any] = [
-            "user_id": user.externalID, "email": user.email, "email_verified": user.emailVerified,
-            "blocked": user.blocked, "logins_count": user.loginCount,
+            "user_id": user.externalID, "logins_count": user.loginCount,
             "created_at": ISO8601DateFormatter().string(from: user.createdAt),
             "updated_at": ISO8601DateFormatter().string(from: user.updatedAt),
         ]
-        for (key, value) in [("name", user.name), ("given_name", user.givenName), ("family_name", user.familyName),
-                             ("picture", user.picture)] {
-            if let value { object[key] = value }
+        // The email and the fields the import reads, so an export imports back.
+        for field in [UserField.email] + UserImportRecord.importedFields {
+            switch user[field] {
+            case .text(let value): if let value { object[field.rawValue] = value }
+            case .flag(let value): object[field.rawValue] = value
+            case .object(let json): object[field.rawValue] = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) ?? [:]
+            }
         }
         if let last = user.lastLoginAt { object["last_login"] = ISO8601DateFormatter().string(from: last) }
-        for (key, json) in [("app_metadata", user.appMetadataJSON), ("user_metadata", user.userMetadataJSON)] {
-            object[key] = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) ?? [:]
-        }
         if let passwordHash { object["password_hash"] = passwordHash }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)

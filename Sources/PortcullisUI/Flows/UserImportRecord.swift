@@ -1,37 +1,51 @@
 import Foundation
 import PortcullisCrypto
+import PortcullisStore
 
 /// One line of a user import file: a JSON object with Auth0's bulk-import fields. Passwords come
 /// only as hashes: `password_hash` (bcrypt `$2a$`/`$2b$`/`$2y$`, or argon2id), or
 /// `custom_password_hash: {algorithm: "bcrypt"|"argon2id", hash: {value: "..."}}`. Imported bcrypt
 /// hashes are upgraded to argon2id at the user's next successful login.
 public struct UserImportRecord: Sendable, Equatable {
+    /// The fields an import line sets, by ``UserField``; the line's omissions take the field's
+    /// default, so importing a user again replaces what an earlier import wrote. `username` is not
+    /// imported: it would need the connection's username rules, which the import does not check.
+    public static let importedFields: [UserField] = UserField.allCases.filter { $0 != .email && $0 != .username }
+
     public var email: String
-    public var emailVerified: Bool
-    public var name: String?
-    public var givenName: String?
-    public var familyName: String?
-    public var picture: String?
-    public var blocked: Bool
-    public var appMetadataJSON: String
-    public var userMetadataJSON: String
+    /// A value for every field of ``importedFields``.
+    public var values: [UserField: UserFieldValue]
     public var passwordHash: String?
+
+    public var emailVerified: Bool { values[.emailVerified] == .flag(true) }
+    public var name: String? { if case .text(let name)? = values[.name] { name } else { nil } }
+    public var appMetadataJSON: String { if case .object(let json)? = values[.appMetadata] { json } else { "{}" } }
 
     /// Parses a line, or returns the reason it cannot be imported.
     public static func parse(_ line: String) -> Result<UserImportRecord, ImportLineError> {
         guard let data = line.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return .failure(.init("not a JSON object")) }
-        guard let email = object["email"] as? String, EmailAddressCheck.isPlausible(email) else {
+        guard let email = object[UserField.email.rawValue] as? String, EmailAddressCheck.isPlausible(email) else {
             return .failure(.init("missing or invalid \"email\""))
         }
         func text(_ key: String) -> String? { (object[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
-        func metadata(_ key: String) -> Result<String, ImportLineError> {
-            guard let value = object[key] else { return .success("{}") }
-            guard let dictionary = value as? [String: Any],
-                  let json = try? JSONSerialization.data(withJSONObject: dictionary, options: [.sortedKeys])
-            else { return .failure(.init("\"\(key)\" must be an object")) }
-            return .success(String(decoding: json, as: UTF8.self))
+        var values: [UserField: UserFieldValue] = [:]
+        for field in importedFields {
+            let key = field.rawValue
+            switch field.kind {
+            case .text: values[field] = .text(text(key))
+            case .flag: values[field] = .flag(object[key] as? Bool ?? false)
+            case .object:
+                guard let value = object[key] else {
+                    values[field] = field.defaultValue
+                    continue
+                }
+                guard let dictionary = value as? [String: Any],
+                      let json = try? JSONSerialization.data(withJSONObject: dictionary, options: [.sortedKeys])
+                else { return .failure(.init("\"\(key)\" must be an object")) }
+                values[field] = .object(String(decoding: json, as: UTF8.self))
+            }
         }
         var hash = text("password_hash")
         if let custom = object["custom_password_hash"] as? [String: Any] {
@@ -43,20 +57,7 @@ public struct UserImportRecord: Sendable, Equatable {
         if let hash, PasswordHashFormat(encoded: hash) == nil {
             return .failure(.init("password hash is neither bcrypt ($2a$/$2b$/$2y$) nor argon2id"))
         }
-        let appMetadata: String, userMetadata: String
-        switch metadata("app_metadata") {
-        case .success(let json): appMetadata = json
-        case .failure(let error): return .failure(error)
-        }
-        switch metadata("user_metadata") {
-        case .success(let json): userMetadata = json
-        case .failure(let error): return .failure(error)
-        }
-        return .success(UserImportRecord(
-            email: email, emailVerified: object["email_verified"] as? Bool ?? false, name: text("name"),
-            givenName: text("given_name"), familyName: text("family_name"), picture: text("picture"),
-            blocked: object["blocked"] as? Bool ?? false, appMetadataJSON: appMetadata, userMetadataJSON: userMetadata,
-            passwordHash: hash))
+        return .success(UserImportRecord(email: email, values: values, passwordHash: hash))
     }
 }
 
