@@ -17,10 +17,14 @@ struct EmailLinkFlowTests {
     struct Mailbox {
         let directory: String
 
+        /// Delivered messages only: the transport writes under a hidden temporary name first.
+        var messages: [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        }
+
         /// The newest message's link to `page`, with quoted-printable decoded.
         func link(to page: String) throws -> String {
-            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".eml") }.sorted()
-            let text = try String(contentsOfFile: directory + "/" + (files.last ?? ""), encoding: .utf8)
+            let text = try String(contentsOfFile: directory + "/" + (messages.last ?? ""), encoding: .utf8)
             let decoded = Self.decodeQuotedPrintable(text)
             let pattern = "/u/\(page)?token="
             guard let start = decoded.range(of: pattern) else { throw MailboxError.noLink(page) }
@@ -28,7 +32,7 @@ struct EmailLinkFlowTests {
             return "/acme/u/\(page)?token=\(token)"
         }
 
-        var count: Int { (try? FileManager.default.contentsOfDirectory(atPath: directory).count) ?? 0 }
+        var count: Int { messages.count }
 
         static func decodeQuotedPrintable(_ text: String) -> String {
             let joined = text.replacingOccurrences(of: "=\r\n", with: "").replacingOccurrences(of: "=\n", with: "")
