@@ -103,6 +103,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PortcullisManagement",
+            dependencies: ["PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisAccounts"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PortcullisOAuth",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto",
@@ -119,7 +124,7 @@ let package = Package(
         .target(
             name: "PortcullisUI",
             dependencies: [
-                "PortcullisCore", "PortcullisStore", "PortcullisCrypto", "PortcullisEmail",
+                "PortcullisCore", "PortcullisStore", "PortcullisCrypto", "PortcullisEmail", "PortcullisAccounts",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -129,7 +134,7 @@ let package = Package(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
-                "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth", "PortcullisAccounts",
+                "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth", "PortcullisAccounts", "PortcullisManagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -144,6 +149,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreFactory", "PortcullisStoreSQLite",
                 "PortcullisCrypto", "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisForwardAuth",
+                "PortcullisAccounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,6 +204,11 @@ let package = Package(
             name: "PortcullisOAuthTests",
             dependencies: ["PortcullisOAuth", "PortcullisConfig", "PortcullisCore", "PortcullisCrypto",
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortcullisManagementTests",
+            dependencies: ["PortcullisManagement", "PortcullisStore", "PortcullisCore", "PortcullisAccounts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisCore
+import PortcullisCrypto
 import PortcullisStore
 
 /// Changes to user accounts that more than one front end makes: the hosted pages, the CLI and the
@@ -12,10 +13,13 @@ public struct AccountService: Sendable {
 
     let storage: any PortcullisStorage
     let invalidation: any SessionInvalidationObserver
+    let hashing: PasswordHashingPool
 
-    public init(storage: any PortcullisStorage, invalidation: any SessionInvalidationObserver) {
+    public init(storage: any PortcullisStorage, invalidation: any SessionInvalidationObserver,
+                hashing: PasswordHashingPool) {
         self.storage = storage
         self.invalidation = invalidation
+        self.hashing = hashing
     }
 
     /// Blocks or unblocks a user. Blocking revokes their sessions and refresh tokens in the same

@@ -10,7 +10,7 @@ enum DiscoveryDocument {
         let base = issuer.text
         let algorithms = Array(Set(signingKeys.map(\.algorithm.rawValue))).sorted()
         let scopes = ["openid", "profile", "email", "offline_access"]
-            + config.resourceServers.flatMap { $0.scopes.map(\.value) }
+            + config.resourceServers.filter { !$0.isSystem }.flatMap { $0.scopes.map(\.value) }
         let authMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
         let signingAlgorithms: [JSONValue] = ["RS256", "ES256", "EdDSA"]
         let document: [String: JSONValue] = [

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
@@ -29,31 +30,25 @@ extension HostedPages {
             guard form.allowed("signup", \.signup) else {
                 return await retry(page.text("error_rate_limited"), .tooManyRequests)
             }
-            guard EmailAddressCheck.isPlausible(email) else { return await retry(page.text("error_invalid_email"), .badRequest) }
-            if let problem = PasswordPolicyCheck.problem(password, email: email, policy: connection.passwordPolicy) {
-                return await retry(page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
-            }
-            let hash: String
+            let user: User
             do {
-                hash = try await services.hashing.hash(password, parameters: Argon2idParameters(connection.passwordHashing))
-            } catch {
+                user = try await services.accounts.create(
+                    NewUser(email: email, values: [.name: .text(name.isEmpty ? nil : String(name.prefix(200)))],
+                            password: .plain(password)),
+                    tenantID: tenant.id, connection: connection, by: nil, via: "signup", request: form.eventRequest)
+            } catch AccountFailure.invalidEmail {
+                return await retry(page.text("error_invalid_email"), .badRequest)
+            } catch AccountFailure.passwordRejected(let problem) {
+                return await retry(page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
+            } catch AccountFailure.duplicate {
+                return await retry(page.text("error_email_taken"), .conflict)
+            } catch is AccountFailure {
+                return await retry(page.text("error_invalid_email"), .badRequest)
+            } catch is PasswordHashingError {
                 var response = await retry(page.text("error_busy"), .serviceUnavailable)
                 response.headers[.retryAfter] = "2"
                 return response
             }
-            let now = Date()
-            let user = User(tenantID: tenant.id, connection: connection.name.value, email: email,
-                            name: name.isEmpty ? nil : String(name.prefix(200)), createdAt: now)
-            do {
-                try await services.storage.create(user, events: [
-                    DomainEvent(.userCreated, tenantID: tenant.id, subject: .user(user.id), actor: .user(user.id),
-                                request: form.eventRequest, at: now,
-                                details: ["connection": connection.name.value, "via": "signup"]),
-                ])
-            } catch StoreError.conflict {
-                return await retry(page.text("error_email_taken"), .conflict)
-            }
-            try await services.storage.setPassword(PasswordCredential(tenantID: tenant.id, userID: user.id, hash: hash, updatedAt: now))
             context.logger.info("user signed up", metadata: ["user": .string(user.externalID)])
             await page.sendMail(.verifyEmail, to: user, logger: context.logger)
             let outcome = try await services.login.login(tenant: tenant.config, connection: connection, identifier: email,

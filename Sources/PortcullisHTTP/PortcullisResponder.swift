@@ -69,6 +69,10 @@ public struct PortcullisResponder: HTTPResponder {
                           context: PortcullisRequestContext, route: inout String) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init),
            length > (context.snapshot?.server.server.maxBodySize ?? 1 << 20) {
+            // The management API answers in its own error shape, everything else in RFC 6749's.
+            if let relative = routed?.path, relative.hasPrefix("/api/v2/") || relative == "/api/v2" {
+                return ManagementHTTP.response(.tooLarge)
+            }
             return JSONResponse.error(.contentTooLarge, "request_too_large", "request body exceeds server.max_body_size")
         }
         guard let (tenant, relativePath) = routed, let snapshot = context.snapshot else {

@@ -43,7 +43,7 @@ public struct ServerServices: Sendable {
             logger.error("audit events could not be written", metadata: ["lost": "\(lost)", "error": "\(error)"])
         }
         sessions = SessionRevocation(sessions: storage, observer: sessionCache)
-        accounts = AccountService(storage: storage, invalidation: sessionCache)
+        accounts = AccountService(storage: storage, invalidation: sessionCache, hashing: hashing)
         login = LoginService(storage: storage, hashing: hashing, events: events)
     }
 }

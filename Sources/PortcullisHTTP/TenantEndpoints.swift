@@ -15,6 +15,7 @@ enum TenantEndpoints {
         let router = Router(context: PortcullisRequestContext.self)
         HostedPages.register(on: router, services: services)
         OAuthEndpoints(services: services).register(on: router)
+        ManagementEndpoints(services: services).register(on: router)
         router.get("/.well-known/openid-configuration") { _, context in
             let tenant = try context.requireTenant()
             return JSONResponse.data(tenant.discoveryDocument, headers: [

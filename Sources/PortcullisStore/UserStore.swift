@@ -8,7 +8,10 @@ public protocol UserStore: Sendable {
     /// - Throws: ``StoreError/conflict(_:)`` if the tenant already has a user with the same `id`,
     ///   or, on the same connection, the same email or username compared case-insensitively;
     ///   ``StoreError/invalidInput(_:)`` if a metadata field is not the text of a JSON object.
-    func create(_ user: User, events: [DomainEvent]) async throws
+    ///
+    /// With a `password`, it is stored in the same transaction: a user is never left without the
+    /// password they were created with.
+    func create(_ user: User, password: PasswordCredential?, events: [DomainEvent]) async throws
 
     /// The user with `id` in `tenantID`, or `nil`.
     func user(tenantID: String, id: String) async throws -> User?
@@ -32,7 +35,9 @@ public protocol UserStore: Sendable {
     /// - Returns: the stored user, with ``User/version`` incremented; `nil` if there is no such user.
     /// - Throws: ``StoreError/conflict(_:)`` if the stored version is not `user.version` (read it
     ///   again and retry) or if the new email or username belongs to another user.
-    func update(_ user: User, events: [DomainEvent]) async throws -> User?
+    ///
+    /// With a `password`, it replaces the user's password in the same transaction.
+    func update(_ user: User, password: PasswordCredential?, events: [DomainEvent]) async throws -> User?
 
     /// Deletes the user and everything that belongs to them: password, lockout state, sessions,
     /// email tokens, authorization codes, refresh tokens, organization memberships and role
@@ -42,12 +47,15 @@ public protocol UserStore: Sendable {
     @discardableResult
     func delete(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool
 
-    /// One page of the tenant's users, oldest first (by `createdAt`, then `id`).
+    /// One page of the tenant's users that match `query`, in `sort` order (then by `id`), with
+    /// the number of matching users counted in the same snapshot.
     ///
     /// - Parameters:
     ///   - page: zero-based page number, as in Auth0's management API; negative means 0.
     ///   - perPage: users per page, clamped to ``UserPageSize/range``.
-    func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage
+    /// - Throws: ``StoreError/invalidInput(_:)`` for a query the store cannot evaluate (a metadata
+    ///   path with a character it does not accept).
+    func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int, perPage: Int) async throws -> UserPage
 
     /// Counts a successful login: sets `lastLoginAt` to `at` and adds one to `loginCount`, in one
     /// atomic step so that concurrent logins are all counted. Does not change ``User/version``.
@@ -88,9 +96,24 @@ public enum UserPageSize {
 }
 
 extension UserStore {
+    /// One page of all the tenant's users, oldest first (by `createdAt`, then `id`).
+    public func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage {
+        try await users(tenantID: tenantID, matching: .all, sort: .oldestFirst, page: page, perPage: perPage)
+    }
+
+    /// Stores a new user without a password (see ``create(_:password:events:)``).
+    public func create(_ user: User, events: [DomainEvent]) async throws {
+        try await create(user, password: nil, events: events)
+    }
+
     // The same operations with no event, for callers that record none (tests, maintenance).
     public func create(_ user: User) async throws {
         try await create(user, events: [])
+    }
+
+    /// Replaces the stored user, leaving the password alone (see ``update(_:password:events:)``).
+    public func update(_ user: User, events: [DomainEvent]) async throws -> User? {
+        try await update(user, password: nil, events: events)
     }
 
     public func update(_ user: User) async throws -> User? {

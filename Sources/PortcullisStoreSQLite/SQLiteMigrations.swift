@@ -292,6 +292,11 @@ public enum SQLiteMigrations {
             CREATE INDEX audit_events_by_subject
                 ON audit_events (tenant_id, subject, occurred_at) WHERE subject IS NOT NULL;
             """),
+        ("v10_users_by_email", """
+            -- The management API finds users by email across connections (`q=email:"…"`,
+            -- /users-by-email); the unique index leads with the connection and cannot serve that.
+            CREATE INDEX users_by_email ON users (tenant_id, email_key);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -3,8 +3,14 @@ import GRDB
 import PortcullisStore
 
 extension SQLiteStore: UserStore {
-    public func create(_ user: User, events: [DomainEvent]) async throws {
+    public func create(_ user: User, password: PasswordCredential?, events: [DomainEvent]) async throws {
         let values = try SQLiteUserRows.Values(user)
+        let passwordUpdatedAt = try password.map { credential throws(StoreError) in
+            try SQLiteTimestamp.milliseconds(credential.updatedAt)
+        }
+        if let password, password.tenantID != user.tenantID || password.userID != user.id {
+            throw StoreError.invalidInput("create user: the password belongs to another user")
+        }
         do {
             try await write("create user", events: events) { db in
                 try db.execute(sql: """
@@ -19,6 +25,11 @@ extension SQLiteStore: UserStore {
                         user.picture, user.blocked, user.appMetadataJSON, user.userMetadataJSON,
                         values.createdAt, values.updatedAt, values.lastLoginAt, user.loginCount, user.version,
                     ])
+                if let password, let passwordUpdatedAt {
+                    try db.execute(sql: """
+                        INSERT INTO password_credentials (tenant_id, user_id, hash, updated_at) VALUES (?, ?, ?, ?)
+                        """, arguments: [password.tenantID, password.userID, password.hash, passwordUpdatedAt])
+                }
             }
         } catch StoreError.conflict {
             // Say which rule was hit, without the email or username: they are personal data.
@@ -58,8 +69,14 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func update(_ user: User, events: [DomainEvent]) async throws -> User? {
+    public func update(_ user: User, password: PasswordCredential?, events: [DomainEvent]) async throws -> User? {
         let values = try SQLiteUserRows.Values(user)
+        if let password, password.tenantID != user.tenantID || password.userID != user.id {
+            throw StoreError.invalidInput("update user: the password belongs to another user")
+        }
+        let passwordUpdatedAt = try password.map { credential throws(StoreError) in
+            try SQLiteTimestamp.milliseconds(credential.updatedAt)
+        }
         return try await write("update user", events: events, when: { $0 != nil }) { db in
             // The version check and the write are one statement, so of two updates based on the
             // same read, exactly one succeeds.
@@ -88,6 +105,12 @@ extension SQLiteStore: UserStore {
                         """, arguments: [values.updatedAt, user.tenantID, user.id])
                     _ = try db.revokeRefreshTokens(tenantID: user.tenantID, userID: user.id, at: values.updatedAt)
                 }
+                if let password, let passwordUpdatedAt {
+                    try db.execute(sql: """
+                        INSERT INTO password_credentials (tenant_id, user_id, hash, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (tenant_id, user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at
+                        """, arguments: [password.tenantID, password.userID, password.hash, passwordUpdatedAt])
+                }
                 return try User(row: updated)
             }
             let exists = try Bool.fetchOne(db, sql: """
@@ -110,24 +133,27 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage {
+    public func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int,
+                      perPage: Int) async throws -> UserPage {
         let perPage = UserPageSize.clamp(perPage)
         let page = max(page, 0)
+        let filter = try SQLiteUserQuery(query)
+        let order = SQLiteUserQuery.orderBy(sort)
         // A page so far out that its offset overflows is simply past the end.
         let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
         return try await read("list users") { db in
             // One read transaction: the total and the page come from the same snapshot.
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ?",
-                                         arguments: [tenantID]) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ? AND (\(filter.sql))",
+                                         arguments: StatementArguments([tenantID]) + filter.arguments) ?? 0
             guard !overflow, offset < total else {
                 return UserPage(users: [], total: total, page: page, perPage: perPage)
             }
             let users = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteUserRows.columns) FROM users
-                WHERE tenant_id = ?
-                ORDER BY created_at, id
+                WHERE tenant_id = ? AND (\(filter.sql))
+                ORDER BY \(order)
                 LIMIT ? OFFSET ?
-                """, arguments: [tenantID, perPage, offset])
+                """, arguments: StatementArguments([tenantID]) + filter.arguments + [perPage, offset])
             .map(User.init(row:))
             return UserPage(users: users, total: total, page: page, perPage: perPage)
         }

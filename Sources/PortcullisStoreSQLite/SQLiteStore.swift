@@ -100,6 +100,7 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
         // for WAL.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: SQLiteUserQuery.foldFunction)
         }
         return configuration
     }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
+import PortcullisCrypto
 import PortcullisStore
 import PortcullisStoreFactory
 
@@ -13,6 +15,14 @@ struct AdminContext {
 
     /// Who the events of administrative commands name as their actor.
     static let actor = EventParty.operator("cli")
+
+    /// The account changes the server and the API make, on this command's store. A command runs
+    /// outside the server, so there is no session cache here to tell: a running server's resolver
+    /// notices a CLI block when its cached entry expires (at most its TTL, 30 s).
+    var accounts: AccountService {
+        AccountService(storage: storage, invalidation: NoSessionInvalidationObserver(),
+                       hashing: PasswordHashingPool(workers: 1, queueCapacity: 1))
+    }
 
     static func open(_ options: ConfigOptions, database: String?) async throws -> AdminContext {
         let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)

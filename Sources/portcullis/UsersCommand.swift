@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
@@ -31,30 +32,21 @@ struct UsersCommand: AsyncParsableCommand {
             let password = (readLine(strippingNewline: true) ?? "")
             let admin = try await AdminContext.open(options, database: database)
             let (tenantConfig, connectionConfig) = try admin.connection(tenant: tenant, named: connection)
-            guard EmailAddressCheck.isPlausible(email) else {
+            let user: User
+            do {
+                user = try await admin.accounts.create(
+                    NewUser(email: email, values: [.emailVerified: .flag(verified), .name: .text(name)], password: .plain(password)),
+                    tenantID: tenantConfig.id, connection: connectionConfig, by: AdminContext.actor, via: "cli")
+            } catch AccountFailure.invalidEmail {
                 printError("error: \"\(email)\" is not a valid email address")
                 throw ExitCode(1)
-            }
-            if let problem = PasswordPolicyCheck.problem(password, email: email, policy: connectionConfig.passwordPolicy) {
+            } catch AccountFailure.passwordRejected(let problem) {
                 printError("error: password refused by the connection's password policy: \(problem.explanation)")
                 throw ExitCode(1)
-            }
-            let hasher = PasswordHasher(parameters: Argon2idParameters(connectionConfig.passwordHashing))
-            let hash = try hasher.hash(password: password)
-            let now = Date()
-            let user = User(tenantID: tenantConfig.id, connection: connectionConfig.name.value, email: email,
-                            emailVerified: verified, name: name, createdAt: now)
-            do {
-                try await admin.storage.create(user, events: [
-                    DomainEvent(.userCreated, tenantID: tenantConfig.id, subject: .user(user.id), actor: AdminContext.actor,
-                                at: now, details: ["connection": connectionConfig.name.value, "via": "cli"]),
-                ])
-            } catch StoreError.conflict {
+            } catch AccountFailure.duplicate {
                 printError("error: a user with email \(email) already exists in \(tenant)/\(connectionConfig.name)")
                 throw ExitCode(1)
             }
-            try await admin.storage.setPassword(PasswordCredential(tenantID: tenantConfig.id, userID: user.id, hash: hash,
-                                                                   updatedAt: now))
             print(user.externalID)
         }
     }

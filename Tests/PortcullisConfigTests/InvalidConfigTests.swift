@@ -36,7 +36,13 @@ let invalidCases: [InvalidCase] = [
                 edit: replacing(acme, "      - http://127.0.0.1:8081/callback", "      - /callback"), marker: "- /callback",
                 expected: ["tenants/acme.yaml:{L}:9 clients[0].redirect_uris[0]: must be an absolute URL, found \"/callback\""]),
     InvalidCase(name: "plain http issuer outside loopback", file: acme,
-                edit: replacing(acme, "issuer: http://127.0.0.1:8080/acme", "issuer: http://auth.acme.test"), marker: "issuer:",
+                edit: { fixture in
+                    // The management API's client grants name the issuer too.
+                    try fixture.replace(acme, "issuer: http://127.0.0.1:8080/acme", with: "issuer: http://auth.acme.test")
+                    for _ in 0..<2 {
+                        try fixture.replace(acme, "audience: http://127.0.0.1:8080/acme/api/v2/", with: "audience: http://auth.acme.test/api/v2/")
+                    }
+                }, marker: "issuer:",
                 expected: ["tenants/acme.yaml:{L}:9 issuer: http:// is only allowed for loopback hosts; use https:// or set allow_insecure_http: true"]),
     InvalidCase(name: "issuer with trailing slash", file: acme,
                 edit: replacing(acme, "issuer: http://127.0.0.1:8080/acme", "issuer: http://127.0.0.1:8080/acme/"), marker: "issuer:",

@@ -35,7 +35,8 @@ struct TestServer {
         for tenant in ["acme", "globex"] {
             let path = directory.appendingPathComponent("config/tenants/\(tenant).yaml").path
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try text.replacingOccurrences(of: "issuer: http://127.0.0.1:8080/", with: "issuer: http://localhost/")
+            // The issuer, and the management API audience in the client grants, which names it.
+            try text.replacingOccurrences(of: "http://127.0.0.1:8080/", with: "http://localhost/")
                 .write(toFile: path, atomically: true, encoding: .utf8)
         }
         loader = ConfigLoader(configDirectory: directory.appendingPathComponent("config").path,

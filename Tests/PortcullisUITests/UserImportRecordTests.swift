@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisUI
 import Testing
 

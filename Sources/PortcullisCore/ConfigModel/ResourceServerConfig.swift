@@ -20,7 +20,24 @@ public struct ResourceServerConfig: ConfigObject, Hashable {
     public var enforcePolicies: Bool
     public var tokenDialect: TokenDialect
     public var allowOfflineAccess: Bool
+    /// Built in (the management API), not declared in a file: shown as `is_system` and left out of discovery.
+    public var isSystem = false
     public var source: SourceMap
+
+    /// A built-in resource server (see ``ManagementAPIConfig``).
+    init(system identifier: Located<String>, name: String, scopes: [ScopeConfig], source: SourceMap) {
+        self.identifier = identifier
+        self.name = name
+        self.scopes = scopes
+        signingAlgorithm = nil
+        tokenLifetime = .seconds(86_400)
+        tokenLifetimeForWeb = .seconds(7_200)
+        enforcePolicies = true
+        tokenDialect = .accessToken
+        allowOfflineAccess = false
+        isSystem = true
+        self.source = source
+    }
 
     public init(reading r: ObjectReader) {
         identifier = r.required("identifier", "The audience value (`aud`), usually the API's URL; unique within the tenant.")
@@ -55,6 +72,11 @@ public struct ScopeConfig: ConfigObject, Hashable {
 
     public var value: String
     public var description: String
+
+    public init(value: String, description: String) {
+        self.value = value
+        self.description = description
+    }
 
     public init(reading r: ObjectReader) {
         value = r.required("value", "The scope string, e.g. read:orders.") ?? ""

@@ -47,6 +47,13 @@ public struct TenantConfig: ConfigObject, Hashable {
         samlServiceProviders = r.list("saml_service_providers", "SAML 2.0 service providers this tenant signs in.")
         source = r.source
         if displayName.isEmpty { displayName = id.value }
+        guard !r.isDescribing, let issuer else { return }
+        let management = ManagementAPIConfig.identifier(issuer: issuer)
+        if let declared = resourceServers.firstIndex(where: { $0.identifier.value == management }) {
+            r.report("resource_servers", "resource_servers[\(declared)]: \(management) is the built-in management API; it cannot be declared (grant its scopes with client_grants)")
+        } else {
+            resourceServers.append(ManagementAPIConfig.resourceServer(issuer: issuer, at: r.source["resource_servers"]))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisCore
 import PortcullisCrypto
 import PortcullisStore
@@ -122,9 +123,3 @@ public struct LoginService: Sendable {
     }
 }
 
-extension Argon2idParameters {
-    /// The connection's configured cost.
-    public init(_ settings: PasswordHashing) {
-        self.init(memoryKiB: settings.memoryKiB, iterations: settings.iterations, parallelism: settings.parallelism)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisCrypto
 import PortcullisStore
 

@@ -1,0 +1,14 @@
+/// Why an account change was refused; each front end words it in its own shape (a form message,
+/// an Auth0 error body, a CLI line).
+public enum AccountFailure: Error, Equatable, Sendable {
+    case invalidEmail
+    case passwordRejected(PasswordPolicyCheck.Problem)
+    /// A `password_hash` that is neither argon2id nor bcrypt.
+    case unsupportedPasswordHash
+    /// Another user of the connection has this email or username.
+    case duplicate
+    /// The connection does not keep passwords, or the user has none to change.
+    case passwordNotAllowed
+    /// The user changed under every retry (a very busy record); try again.
+    case contended
+}
