@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "PortcullisOAuth",
             dependencies: [
-                "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto",
+                "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisAccounts",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -149,7 +149,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreFactory", "PortcullisStoreSQLite",
                 "PortcullisCrypto", "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisForwardAuth",
-                "PortcullisAccounts",
+                "PortcullisAccounts", "PortcullisManagement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

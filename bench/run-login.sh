@@ -3,19 +3,14 @@
 # (CSRF check, lookup, lockout state, hash verification, session creation) — latency at one
 # connection and throughput at one connection per core.
 #
-#   bench/run-login.sh            (SKIP_BUILD=1 to reuse the last release build)
+#   bench/run-login.sh            (SKIP_BUILD=1 reuses the last release build; BIN_DIR=DIR takes binaries from DIR)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bench/lib.sh
 
 bench_require wrk
 bench_require curl
-configuration=${CONFIGURATION:-release}
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-  swift build -c "$configuration" --product portcullis
-  swift build -c "$configuration" --product portcullis-bench-hash
-fi
-bin_dir=$(swift build -c "$configuration" --show-bin-path | tail -n 1)
+bench_binaries portcullis portcullis-bench-hash
 cores=$(nproc)
 
 out="bench/out/login-$(date +%Y%m%d-%H%M%S)"

@@ -3,16 +3,22 @@ import Logging
 import PortcullisStore
 import ServiceLifecycle
 
-/// Deletes expired sessions, email tokens, authorization codes and refresh tokens now and then.
-/// Lookups already ignore them; this only keeps the tables from growing without bound.
+/// Deletes expired sessions, email tokens, authorization codes and refresh tokens now and then,
+/// and audit events past `logs.retention`. Lookups already ignore expired rows; this only keeps the
+/// tables from growing without bound.
 public struct StoreMaintenance: Service {
     let storage: any PortcullisStorage
     let interval: Duration
+    /// How long audit events are kept; read from the current configuration at each sweep, so a
+    /// reload applies at the next one.
+    let auditRetention: @Sendable () -> Duration
     let logger: Logger
 
-    public init(storage: any PortcullisStorage, interval: Duration = .seconds(3600), logger: Logger) {
+    public init(storage: any PortcullisStorage, interval: Duration = .seconds(3600),
+                auditRetention: @escaping @Sendable () -> Duration = { .seconds(30 * 86_400) }, logger: Logger) {
         self.storage = storage
         self.interval = interval
+        self.auditRetention = auditRetention
         self.logger = logger
     }
 
@@ -33,10 +39,13 @@ public struct StoreMaintenance: Service {
             let tokens = try await storage.deleteExpiredEmailTokens(before: now)
             let codes = try await storage.deleteExpiredAuthorizationCodes(before: now)
             let refreshTokens = try await storage.deleteExpiredRefreshTokens(before: now)
-            if sessions + tokens + codes + refreshTokens > 0 {
+            let retention = auditRetention()
+            let events = try await storage.deleteEvents(before: now.addingTimeInterval(
+                -Double(retention.components.seconds)))
+            if sessions + tokens + codes + refreshTokens + events > 0 {
                 logger.info("expired rows deleted", metadata: [
                     "sessions": "\(sessions)", "email_tokens": "\(tokens)",
-                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)",
+                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)", "audit_events": "\(events)",
                 ])
             }
         } catch {

@@ -19,13 +19,15 @@ public struct ManagementUsers: Sendable {
     }
 
     static let listParameters: Set<String> = ["page", "per_page", "include_totals", "sort", "fields", "include_fields", "q",
-                                              "search_engine", "connection"]
+                                              "search_engine", "connection", "primary_order"]
 
     /// `GET /users`: one page of the users `q` matches, in `sort` order.
     public func list(_ query: QueryParameters, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
         try caller.require(anyOf: "read:users")
         try query.requireOnly(Self.listParameters)
         let list = try ListParameters(query, knownFields: UserRepresentation.fields)
+        // Results are always in a deterministic order, so `primary_order` only needs to be well formed.
+        _ = try query.flag("primary_order")
         if let engine = query["search_engine"], !engine.isEmpty, engine != "v3" {
             throw ManagementError.invalidQuery("search_engine: only v3 is supported")
         }
@@ -128,7 +130,7 @@ public struct ManagementUsers: Sendable {
     public func delete(_ id: String, tenant: Tenant, caller: ManagementCaller,
                        request: EventRequestContext?) async throws -> ManagementResponse {
         try caller.require(anyOf: "delete:users")
-        guard let (connection, userID) = Self.split(id) else { throw ManagementError.noSuchUser }
+        guard let (connection, userID) = UserLookup.split(id) else { throw ManagementError.noSuchUser }
         if let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection {
             try await accounts.delete(tenantID: tenant.id, userID: userID, by: caller.actor, request: request)
         }
@@ -137,19 +139,8 @@ public struct ManagementUsers: Sendable {
 
     // MARK: Helpers
 
-    /// The user a path's `connection|id` names, or 404.
     func existing(_ id: String, tenant: Tenant) async throws -> User {
-        guard let (connection, userID) = Self.split(id),
-              let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection
-        else { throw ManagementError.noSuchUser }
-        return user
-    }
-
-    static func split(_ id: String) -> (connection: String, id: String)? {
-        guard let bar = id.firstIndex(of: "|") else { return nil }
-        let connection = String(id[..<bar]), userID = String(id[id.index(after: bar)...])
-        guard !connection.isEmpty, !userID.isEmpty, userID.utf8.count <= 64 else { return nil }
-        return (connection, userID)
+        try await UserLookup(storage: storage).user(id, tenant: tenant)
     }
 
     /// `field:1` ascending, `field:-1` descending (Auth0's form); default oldest first.

@@ -19,6 +19,10 @@ public protocol RefreshTokenStore: Sendable {
     /// atomically.
     func refreshTokenRecord(tenantID: String, digest: String) async throws -> RefreshToken?
 
+    /// The user's refresh tokens that can still be used at `now` (one per live grant: rotation
+    /// marks the previous token used), newest first.
+    func liveRefreshTokens(tenantID: String, userID: String, now: Date) async throws -> [RefreshToken]
+
     /// Spends the token and stores `successor`, in one transaction. Of concurrent calls with one
     /// digest at most one rotates; a spent token presented again revokes the family (`revokedAt`
     /// = `now` on every token with its ``RefreshToken/familyID``) and answers `.reused`, even if

@@ -66,6 +66,8 @@ extension StoreConformance {
                 (.and([.match(.email, .suffix("@acme.test")), .not(.match(.blocked, .exact("true")))]),
                  ["ann@acme.test", "Eve@Acme.Test"], "NOT"),
                 (.or([]), [], "an empty OR matches nothing"),
+                (.not(.match(.name, .exact("bob"))), ["ann@acme.test", "cleo@partner.example", "dan@partner.example", "Eve@Acme.Test"],
+                 "NOT keeps users without the field"),
             ]
             for (query, expected, label) in checks {
                 try expectEqual(try await emails(query), expected, label)

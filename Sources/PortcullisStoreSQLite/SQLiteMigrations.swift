@@ -297,6 +297,11 @@ public enum SQLiteMigrations {
             -- /users-by-email); the unique index leads with the connection and cannot serve that.
             CREATE INDEX users_by_email ON users (tenant_id, email_key);
             """),
+        ("v11_audit_event_retention", """
+            -- Log retention deletes every tenant's old events at once; the tenant-first index
+            -- cannot serve that without a scan.
+            CREATE INDEX audit_events_by_time ON audit_events (occurred_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

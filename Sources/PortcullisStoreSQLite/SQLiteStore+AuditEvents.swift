@@ -32,6 +32,72 @@ extension SQLiteStore: AuditEventStore {
             .map(AuditEvent.init(row:))
         }
     }
+
+    public func events(tenantID: String, matching filter: AuditEventFilter, oldestFirst: Bool, page: Int,
+                       perPage: Int) async throws -> AuditEventPage {
+        let condition = try SQLiteAuditEventFilter.condition(filter)
+        let perPage = min(max(perPage, 1), 100)
+        let (offset, overflow) = max(page, 0).multipliedReportingOverflow(by: perPage)
+        let direction = oldestFirst ? "ASC" : "DESC"
+        return try await read("list audit events") { db in
+            let arguments = StatementArguments([tenantID]) + condition.arguments
+            let total = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM audit_events WHERE tenant_id = ? AND (\(condition.sql))
+                """, arguments: arguments) ?? 0
+            guard !overflow, offset < total else { return AuditEventPage(events: [], total: total) }
+            let events = try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteAuditEventRow.columns) FROM audit_events
+                WHERE tenant_id = ? AND (\(condition.sql))
+                ORDER BY occurred_at \(direction), rowid \(direction)
+                LIMIT ? OFFSET ?
+                """, arguments: arguments + [perPage, offset])
+            .map(AuditEvent.init(row:))
+            return AuditEventPage(events: events, total: total)
+        }
+    }
+
+    public func events(tenantID: String, matching filter: AuditEventFilter, after afterID: String?,
+                       take: Int) async throws -> [AuditEvent] {
+        let condition = try SQLiteAuditEventFilter.condition(filter)
+        let take = min(max(take, 1), 100)
+        return try await read("list audit events after a checkpoint") { db in
+            var position = "1"
+            var arguments = StatementArguments([tenantID])
+            if let afterID {
+                // Events with the same time are ordered by append order (rowid), so a checkpoint
+                // between two of them loses neither.
+                guard let anchor = try Row.fetchOne(db, sql: """
+                    SELECT occurred_at, rowid FROM audit_events WHERE tenant_id = ? AND id = ?
+                    """, arguments: [tenantID, afterID]) else { return [] }
+                position = "(occurred_at, rowid) > (?, ?)"
+                arguments += [anchor["occurred_at"] as Int64, anchor["rowid"] as Int64]
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteAuditEventRow.columns) FROM audit_events
+                WHERE tenant_id = ? AND \(position) AND (\(condition.sql))
+                ORDER BY occurred_at, rowid
+                LIMIT ?
+                """, arguments: arguments + condition.arguments + [take])
+            .map(AuditEvent.init(row:))
+        }
+    }
+
+    public func event(tenantID: String, id: String) async throws -> AuditEvent? {
+        try await read("read audit event") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(SQLiteAuditEventRow.columns) FROM audit_events WHERE tenant_id = ? AND id = ?
+                """, arguments: [tenantID, id])
+            .map(AuditEvent.init(row:))
+        }
+    }
+
+    public func deleteEvents(before: Date) async throws -> Int {
+        let cutoff = try SQLiteTimestamp.milliseconds(before)
+        return try await write("delete old audit events") { db in
+            try db.execute(sql: "DELETE FROM audit_events WHERE occurred_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
 }
 
 /// One `audit_events` row, encoded before the write transaction that inserts it.

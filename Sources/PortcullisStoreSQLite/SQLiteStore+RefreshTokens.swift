@@ -41,6 +41,19 @@ extension SQLiteStore: RefreshTokenStore {
         }
     }
 
+    public func liveRefreshTokens(tenantID: String, userID: String, now: Date) async throws -> [RefreshToken] {
+        let now = try SQLiteTimestamp.milliseconds(now)
+        return try await read("list refresh tokens") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.tokenColumns) FROM refresh_tokens t
+                WHERE t.tenant_id = ? AND t.user_id = ? AND t.used_at IS NULL AND t.revoked_at IS NULL
+                  AND t.expires_at > ? AND t.absolute_expires_at > ?
+                ORDER BY t.created_at DESC, t.digest
+                """, arguments: [tenantID, userID, now, now])
+            .map(RefreshToken.init(row:))
+        }
+    }
+
     public func rotateRefreshToken(
         tenantID: String, digest: String, now: Date, successor: RefreshToken, events: [DomainEvent]
     ) async throws -> RefreshTokenRotation {

@@ -21,12 +21,11 @@ struct SQLiteUserQuery {
         case .all:
             self.init(sql: "1", arguments: [])
         case .and(let parts):
-            try self.init(joining: parts, with: "AND", empty: "1")
+            self.init(.all(try parts.map { part throws(StoreError) in try SQLiteUserQuery(part).condition }))
         case .or(let parts):
-            try self.init(joining: parts, with: "OR", empty: "0")
+            self.init(.any(try parts.map { part throws(StoreError) in try SQLiteUserQuery(part).condition }))
         case .not(let inner):
-            let inner = try SQLiteUserQuery(inner)
-            self.init(sql: "NOT (\(inner.sql))", arguments: inner.arguments)
+            self.init(.not(try SQLiteUserQuery(inner).condition))
         case .exists(let field):
             let column = try Self.column(field)
             switch field {
@@ -61,20 +60,11 @@ struct SQLiteUserQuery {
         self.arguments = arguments
     }
 
-    private init(joining parts: [UserQuery], with operator: String, empty: String) throws(StoreError) {
-        guard !parts.isEmpty else {
-            self.init(sql: empty, arguments: [])
-            return
-        }
-        var sql: [String] = []
-        var arguments = StatementArguments()
-        for part in parts {
-            let translated = try SQLiteUserQuery(part)
-            sql.append("(\(translated.sql))")
-            arguments += translated.arguments
-        }
-        self.init(sql: sql.joined(separator: " \(`operator`) "), arguments: arguments)
+    private init(_ condition: SQLiteCondition) {
+        self.init(sql: condition.sql, arguments: condition.arguments)
     }
+
+    var condition: SQLiteCondition { SQLiteCondition(sql, arguments) }
 
     private init(match field: UserQueryField, _ pattern: UserQueryPattern) throws(StoreError) {
         switch field {

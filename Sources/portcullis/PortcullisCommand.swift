@@ -12,6 +12,7 @@ struct PortcullisCommand: AsyncParsableCommand {
             PermissionsCommand.self,
             OrgsCommand.self,
             AccessCommand.self,
+            ApiCommand.self,
             VersionCommand.self,
         ]
     )

@@ -115,7 +115,9 @@ struct ServeCommand: AsyncParsableCommand {
             })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: app), .init(service: reloader),
-                       .init(service: StoreMaintenance(storage: storage, logger: logger))],
+                       .init(service: StoreMaintenance(storage: storage,
+                                                       auditRetention: { configStore.snapshot.server.logs.retention },
+                                                       logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // In-flight requests get the drain timeout to finish; then the group cancels what is left.

@@ -43,6 +43,16 @@ struct StoreMaintenanceTests {
         #expect(try await store.refreshToken(tenantID: "acme", digest: liveToken.digest, now: Date()) == liveToken)
     }
 
+    @Test func theSweepDeletesAuditEventsPastTheRetention() async throws {
+        let store = try SQLiteStore.inMemory()
+        let now = Date()
+        let old = AuditEvent(tenantID: "acme", type: "login.succeeded", occurredAt: now.addingTimeInterval(-3 * 86_400))
+        let recent = AuditEvent(tenantID: "acme", type: "login.succeeded", occurredAt: now.addingTimeInterval(-3600))
+        for event in [old, recent] { try await store.append(event) }
+        await StoreMaintenance(storage: store, auditRetention: { .seconds(2 * 86_400) }, logger: Logger(label: "test")).sweep()
+        #expect(try await store.recent(tenantID: "acme", limit: 10).map(\.id) == [recent.id])
+    }
+
     private static func digest() -> String {
         (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }

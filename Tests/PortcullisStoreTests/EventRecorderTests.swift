@@ -10,7 +10,7 @@ import Testing
 struct EventRecorderTests {
     /// A real store whose batch writes wait until the test opens the gate, to hold the recorder
     /// mid-write while more events arrive.
-    final class GatedStore: AuditEventStore, Sendable {
+    final class GatedStore: AuditEventSink, Sendable {
         let store: SQLiteStore
         let batches = Mutex<[Int]>([])
         let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
@@ -18,10 +18,6 @@ struct EventRecorderTests {
 
         init(_ store: SQLiteStore) { self.store = store }
 
-        func append(_ event: AuditEvent) async throws { try await store.append(event) }
-        func recent(tenantID: String?, limit: Int) async throws -> [AuditEvent] {
-            try await store.recent(tenantID: tenantID, limit: limit)
-        }
         func appendEvents(_ events: [DomainEvent]) async throws {
             if closed.withLock({ $0 }) {
                 await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }

@@ -8,6 +8,7 @@ public struct ServerConfig: ConfigObject, Hashable {
     public var logging: LoggingSettings
     public var reload: ReloadSettings
     public var email: EmailConfig
+    public var logs: AuditLogSettings
     public var source: SourceMap
 
     public init(reading r: ObjectReader) {
@@ -16,6 +17,7 @@ public struct ServerConfig: ConfigObject, Hashable {
         logging = r.optional("logging", "Log level and format.") ?? .default
         reload = r.optional("reload", "Automatic reload when configuration files change.") ?? .default
         email = r.optional("email", "Outgoing email for verification, password reset and unlock links. Read at start.") ?? .disabled
+        logs = r.optional("logs", "The audit log: the events the management API's /logs shows.") ?? .default
         source = r.source
     }
 }
@@ -178,5 +180,25 @@ public struct ReloadSettings: ConfigObject, Hashable {
             r.report("poll_interval", "must be between 100ms and 1h")
             pollInterval = .seconds(2)
         }
+    }
+}
+
+public struct AuditLogSettings: ConfigObject, Hashable {
+    public static let definitionName = "AuditLogSettings"
+    public static let summary = "How long audit events (the management API's logs) are kept."
+
+    public var retention: Duration
+
+    static let `default` = AuditLogSettings(retention: .seconds(30 * 86_400))
+
+    init(retention: Duration) {
+        self.retention = retention
+    }
+
+    public init(reading r: ObjectReader) {
+        retention = r.value("retention", default: .seconds(30 * 86_400),
+                            "Events older than this are deleted in the background, hourly (Auth0 keeps 30 days on most plans).")
+        guard !r.isDescribing else { return }
+        if retention < .seconds(3600) || retention > .seconds(3650 * 86_400) { r.report("retention", "must be between 1h and 3650d") }
     }
 }

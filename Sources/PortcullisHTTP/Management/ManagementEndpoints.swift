@@ -1,64 +1,109 @@
 import Hummingbird
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisManagement
 
-/// The management API's routes below each tenant's issuer, `{issuer}/api/v2/…` (see docs/api.md).
-/// Each route is one line: the operation lives in PortcullisManagement, the HTTP edge in
-/// ``ManagementHTTP``.
+/// The management API's routes below each tenant's issuer, `{issuer}/api/v2/…` (see docs/api.md
+/// and the OpenAPI document, ``ManagementOpenAPI``, which lists the same paths). Each route is one
+/// line: the operation lives in PortcullisManagement, the HTTP edge in ``ManagementHTTP``.
 struct ManagementEndpoints {
     let users: ManagementUsers
+    let logs: ManagementLogs
+    let sessions: ManagementSessions
+    let views = ManagementConfigViews()
 
     init(services: ServerServices) {
         users = ManagementUsers(storage: services.storage, accounts: services.accounts,
                                 mailer: services.mail.map { VerificationMailer(mail: $0) })
+        logs = ManagementLogs(storage: services.storage)
+        sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
+                                      grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
     }
 
-    typealias Handler = @Sendable (Request, PortcullisRequestContext) async throws -> Response
+    typealias Operation = @Sendable (ManagementHTTP.Call) async throws -> ManagementResponse
 
     /// The methods the API serves; any other on a known path answers 404 in Auth0's shape, as an
     /// unknown path does, instead of the router's bare 404.
     static let methods: [HTTPRequest.Method] = [.get, .post, .patch, .put, .delete]
 
+    /// Every path and method served (besides `/openapi.json` itself), for the OpenAPI document's
+    /// completeness test.
+    static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
+        ("/users", [.get, .post]), ("/users-by-email", [.get]), ("/users/{id}", [.get, .patch, .delete]),
+        ("/users/{id}/logs", [.get]), ("/users/{id}/sessions", [.get, .delete]), ("/users/{id}/refresh-tokens", [.get]),
+        ("/sessions/{id}", [.get, .delete]), ("/refresh-tokens/{id}", [.delete]),
+        ("/logs", [.get]), ("/logs/{id}", [.get]),
+    ] + ManagementConfigViews.Collection.allCases.flatMap { collection in
+        // Writes are routed to answer 409 naming the file; the document lists them as such.
+        [("/\(collection.rawValue)", [HTTPRequest.Method.get, .post]),
+         ("/\(collection.rawValue)/{id}", [HTTPRequest.Method.get, .patch, .put, .delete])]
+    }
+
     func register(on router: Router<PortcullisRequestContext>) {
         let api = router.group("/api/v2")
-        let users = self.users
-        func route(_ path: RouterPath, _ handlers: [HTTPRequest.Method: Handler]) {
+        func route(_ path: String, _ operations: [HTTPRequest.Method: Operation]) {
+            // `{id}` in the document is `:id` for the router.
+            let routerPath = RouterPath(path.replacingOccurrences(of: "{id}", with: ":id"))
+            let parameters = path.contains("{id}") ? ["id"] : []
             for method in Self.methods {
-                api.on(path, method: method, use: handlers[method] ?? { _, _ in ManagementHTTP.response(.notFound) })
+                if let operation = operations[method] {
+                    api.on(routerPath, method: method) { request, context in
+                        try await ManagementHTTP.run(request, context, parameters: parameters, operation)
+                    }
+                } else {
+                    api.on(routerPath, method: method) { _, _ in ManagementHTTP.response(.notFound) }
+                }
             }
         }
+        let (users, logs, sessions, views) = (self.users, self.logs, self.sessions, self.views)
+        // The contract is public, like Auth0's: it describes shapes, never data.
+        api.get("/openapi.json") { _, context in
+            let tenant = try context.requireTenant()
+            return JSONResponse.value(ManagementOpenAPI.document(server: tenant.issuer.text + "/api/v2"),
+                                      headers: [.cacheControl: TenantEndpoints.publicCache])
+        }
         route("/users", [
-            .get: { request, context in
-                try await ManagementHTTP.run(request, context) { try await users.list($0.query, tenant: $0.tenant, caller: $0.caller) }
-            },
-            .post: { request, context in
-                try await ManagementHTTP.run(request, context) {
-                    try await users.create($0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event)
-                }
-            },
+            .get: { try await users.list($0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await users.create($0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
         ])
-        route("/users-by-email", [
-            .get: { request, context in
-                try await ManagementHTTP.run(request, context) { try await users.byEmail($0.query, tenant: $0.tenant, caller: $0.caller) }
-            },
+        route("/users-by-email", [.get: { try await users.byEmail($0.query, tenant: $0.tenant, caller: $0.caller) }])
+        route("/users/{id}", [
+            .get: { try await users.get($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .patch: { try await users.update($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+            .delete: { try await users.delete($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
         ])
-        route("/users/:id", [
-            .get: { request, context in
-                try await ManagementHTTP.run(request, context, parameters: ["id"]) {
-                    try await users.get($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller)
-                }
-            },
-            .patch: { request, context in
-                try await ManagementHTTP.run(request, context, parameters: ["id"]) {
-                    try await users.update($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event)
-                }
-            },
-            .delete: { request, context in
-                try await ManagementHTTP.run(request, context, parameters: ["id"]) {
-                    try await users.delete($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event)
-                }
-            },
+        route("/users/{id}/logs", [.get: { try await logs.forUser($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) }])
+        route("/users/{id}/sessions", [
+            .get: { try await sessions.list(for: $0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .delete: { try await sessions.deleteAll(for: $0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
         ])
+        route("/users/{id}/refresh-tokens", [
+            .get: { try await sessions.refreshTokens(for: $0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+        ])
+        route("/sessions/{id}", [
+            .get: { try await sessions.get($0.parameter("id"), tenant: $0.tenant, caller: $0.caller) },
+            .delete: { try await sessions.delete($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/refresh-tokens/{id}", [
+            .delete: { try await sessions.deleteRefreshToken($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/logs", [.get: { try await logs.list($0.query, tenant: $0.tenant, caller: $0.caller) }])
+        route("/logs/{id}", [.get: { try await logs.get($0.parameter("id"), tenant: $0.tenant, caller: $0.caller) }])
+        for collection in ManagementConfigViews.Collection.allCases {
+            let refuse: Operation = { try views.refuseWrite(collection, id: $0.parameters["id"], tenant: $0.tenant).thrown() }
+            route("/\(collection.rawValue)", [
+                .get: { try views.list(collection, $0.query, tenant: $0.tenant, caller: $0.caller) }, .post: refuse,
+            ])
+            route("/\(collection.rawValue)/{id}", [
+                .get: { try views.get(collection, id: $0.parameter("id"), tenant: $0.tenant, caller: $0.caller) },
+                .patch: refuse, .put: refuse, .delete: refuse,
+            ])
+        }
         route("/**", [:])
     }
+}
+
+extension ManagementError {
+    /// For operations that only ever refuse.
+    func thrown() throws -> ManagementResponse { throw self }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisStore
 import PortcullisCore

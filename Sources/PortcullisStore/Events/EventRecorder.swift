@@ -23,13 +23,13 @@ public final class EventRecorder: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let store: any AuditEventStore
+    private let store: any AuditEventSink
     private let onFailure: @Sendable (_ error: any Error, _ lost: Int) -> Void
     private let state = Mutex(State())
 
     /// - Parameter onFailure: told when a batch could not be written (it is lost: retrying a
     ///   failing database from here would only pile up more), and with how many events.
-    public init(store: any AuditEventStore,
+    public init(store: any AuditEventSink,
                 onFailure: @escaping @Sendable (_ error: any Error, _ lost: Int) -> Void = { _, _ in }) {
         self.store = store
         self.onFailure = onFailure
