@@ -45,15 +45,15 @@ def test_permissions_errors_name_the_valid_choices(admin: Admin):
     email = "ann@example.com"
     assert admin.fails("permissions", "grant", "--email", email, "--api", "https://nowhere.test",
                        "--permission", "read:orders") == (
-        f'error: no API "https://nowhere.test" in tenant acme (APIs: {API})')
+        # The built-in management API is an API of every tenant too.
+        f'error: no API "https://nowhere.test" in tenant acme (APIs: {API}, http://127.0.0.1:8080/acme/api/v2/)')
     assert admin.fails("permissions", "grant", "--email", email, "--api", API, "--permission", "delete:orders") == (
         f'error: no scope "delete:orders" on API {API} (scopes: read:orders, write:orders, admin:reports)')
     assert admin.fails("permissions", "revoke", "--email", email, "--api", API, "--permission", "delete:orders") == (
         f'error: no scope "delete:orders" on API {API} (scopes: read:orders, write:orders, admin:reports)')
     assert admin.fails("permissions", "grant", "--email", "gina@example.com", "--api", API,
                        "--permission", "read:orders", tenant="globex") == (
-        f'error: no API "{API}" in tenant globex '
-        "(it defines none; add them under `resource_servers:` in its configuration file)")
+        f'error: no API "{API}" in tenant globex (APIs: http://127.0.0.1:8080/globex/api/v2/)')
     assert admin.fails("permissions", "grant", "--email", "nobody@example.com", "--api", API,
                        "--permission", "read:orders") == (
         "error: no user with email nobody@example.com in acme/Username-Password-Authentication")
