@@ -11,4 +11,6 @@ public enum AccountFailure: Error, Equatable, Sendable {
     case passwordNotAllowed
     /// The user changed under every retry (a very busy record); try again.
     case contended
+    /// The two users cannot be linked, for the reason given (already linked, the same user…).
+    case cannotLink(String)
 }

@@ -32,6 +32,8 @@ public enum LogTypes {
         Rule("sapi", "Block a User", .userBlocked),
         Rule("sapi", "Unblock a User", .userUnblocked),
         Rule("du", "Deleted User", .userDeleted),
+        Rule("sapi", "Link a User Account", .identityLinked),
+        Rule("sapi", "Unlink a User Account", .identityUnlinked),
         Rule("scp", "Success Change Password", .passwordChanged),
         Rule("sv", "Success Verification Email", .emailVerified),
         Rule("slo", "Success Logout", .sessionEnded),

@@ -60,6 +60,16 @@ public enum ManagementOpenAPI {
                 "delete": operation("Delete a user with its sessions, tokens and memberships", scope: "delete:users",
                                     parameters: [userID], status: "204", errors: ["401", "403", "404"]),
             ],
+            "/users/{id}/identities": [
+                "post": operation("Link a secondary user into this one (account linking)", scope: "update:users",
+                                  parameters: [userID], body: "IdentityLink", ok: arrayOf("Identity"), status: "201",
+                                  errors: ["400", "401", "403", "404", "413", "415"]),
+            ],
+            "/users/{id}/identities/{provider}/{user_id}": [
+                "delete": operation("Unlink an identity: it becomes its own user again", scope: "update:users",
+                                    parameters: [userID, path("provider", "auth0"), path("user_id", "The linked user's id (usr_…)")],
+                                    ok: arrayOf("Identity"), errors: ["401", "403", "404"]),
+            ],
             "/users/{id}/logs": [
                 "get": operation("The log events about a user", scope: "read:logs_users", parameters: [userID] + pageParameters + [
                     query("sort", "date:1 or date:-1"),

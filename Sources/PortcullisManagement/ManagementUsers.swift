@@ -43,7 +43,7 @@ public struct ManagementUsers: Sendable {
         } catch StoreError.invalidInput(let message) {
             throw ManagementError.invalidQuery("q: \(message)")
         }
-        let users = JSONValue.array(page.users.map { UserRepresentation.json($0, including: list.includes) })
+        let users = try await render(page.users, tenant: tenant, including: list.includes)
         guard list.includeTotals else { return ManagementResponse(users) }
         return ManagementResponse([
             "start": .int(page.page * page.perPage), "limit": .int(page.perPage), "length": .int(page.users.count),
@@ -60,7 +60,7 @@ public struct ManagementUsers: Sendable {
                                       knownFields: UserRepresentation.fields)
         let page = try await storage.users(tenantID: tenant.id, matching: .match(.email, .exact(email)), sort: .oldestFirst,
                                            page: 0, perPage: UserPageSize.range.upperBound)
-        return ManagementResponse(.array(page.users.map { UserRepresentation.json($0, including: list.includes) }))
+        return ManagementResponse(try await render(page.users, tenant: tenant, including: list.includes))
     }
 
     /// `GET /users/{id}`.
@@ -69,7 +69,7 @@ public struct ManagementUsers: Sendable {
         try query.requireOnly(["fields", "include_fields"])
         let list = try ListParameters(query, knownFields: UserRepresentation.fields)
         let user = try await existing(id, tenant: tenant)
-        return ManagementResponse(UserRepresentation.json(user, including: list.includes))
+        return ManagementResponse(try await render(user, tenant: tenant, including: list.includes))
     }
 
     /// `POST /users`: 201 with the new user.
@@ -105,9 +105,15 @@ public struct ManagementUsers: Sendable {
         if !caller.holds("update:users"), patch.touchesMoreThanAppMetadata {
             throw ManagementError.insufficientScope(["update:users"])
         }
-        let user = try await existing(id, tenant: tenant)
-        if let name = patch.connection, name != user.connection {
-            throw ManagementError(400, "The user has no identity on connection \(name.prefix(64))", errorCode: "invalid_body")
+        let primary = try await existing(id, tenant: tenant)
+        // Auth0's `connection`: the changes apply to the primary's identity on that connection,
+        // which may be a linked one.
+        var user = primary
+        if let name = patch.connection, name != primary.connection {
+            guard let linked = try await lookup.identities(of: primary, tenant: tenant).first(where: { $0.connection == name }) else {
+                throw ManagementError(400, "The user has no identity on connection \(name.prefix(64))", errorCode: "invalid_body")
+            }
+            user = linked
         }
         let connection = tenant.connections[user.connection].flatMap { $0.type == .database ? $0 : nil }
         let updated: User
@@ -122,7 +128,8 @@ public struct ManagementUsers: Sendable {
             throw ManagementError.busy
         }
         if patch.verifyEmail, !updated.emailVerified { await mailer?.sendVerification(to: updated, tenant: tenant) }
-        return ManagementResponse(UserRepresentation.json(updated))
+        // The answer is the primary user, with the identity that changed among its identities.
+        return ManagementResponse(try await render(try await existing(id, tenant: tenant), tenant: tenant))
     }
 
     /// `DELETE /users/{id}`: the user with their sessions, tokens and memberships; 204 either way,
@@ -132,6 +139,8 @@ public struct ManagementUsers: Sendable {
         try caller.require(anyOf: "delete:users")
         guard let (connection, userID) = UserLookup.split(id) else { throw ManagementError.noSuchUser }
         if let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection {
+            // A linked identity is deleted through its primary, or unlinked first.
+            guard user.linkedTo == nil else { throw ManagementError.noSuchUser }
             try await accounts.delete(tenantID: tenant.id, userID: userID, by: caller.actor, request: request)
         }
         return .noContent
@@ -139,8 +148,21 @@ public struct ManagementUsers: Sendable {
 
     // MARK: Helpers
 
+    var lookup: UserLookup { UserLookup(storage: storage) }
+
     func existing(_ id: String, tenant: Tenant) async throws -> User {
-        try await UserLookup(storage: storage).user(id, tenant: tenant)
+        try await lookup.user(id, tenant: tenant)
+    }
+
+    /// Users with their linked identities (one indexed read each; a page holds at most 100).
+    func render(_ users: [User], tenant: Tenant, including include: (String) -> Bool) async throws -> JSONValue {
+        var rendered: [JSONValue] = []
+        for user in users { rendered.append(try await render(user, tenant: tenant, including: include)) }
+        return .array(rendered)
+    }
+
+    func render(_ user: User, tenant: Tenant, including include: (String) -> Bool = { _ in true }) async throws -> JSONValue {
+        UserRepresentation.json(user, linked: try await lookup.identities(of: user, tenant: tenant), including: include)
     }
 
     /// `field:1` ascending, `field:-1` descending (Auth0's form); default oldest first.
@@ -171,6 +193,8 @@ public struct ManagementUsers: Sendable {
         case .contended:
             return ManagementError(409, "The user was changed by other requests while this one applied; retry",
                                    errorCode: "conflict")
+        case .cannotLink(let reason):
+            return ManagementError(400, "The accounts cannot be linked: \(reason)", errorCode: "invalid_body")
         }
     }
 }

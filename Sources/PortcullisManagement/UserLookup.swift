@@ -9,11 +9,19 @@ public struct UserLookup: Sendable {
         self.storage = storage
     }
 
+    /// A linked identity is not a user of its own: reading, changing or deleting it directly is a
+    /// 404, as in Auth0; it is reached through its primary.
     public func user(_ id: String, tenant: Tenant) async throws -> User {
         guard let (connection, userID) = Self.split(id),
-              let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection
+              let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection,
+              user.linkedTo == nil
         else { throw ManagementError.noSuchUser }
         return user
+    }
+
+    /// The user with its linked identities, for the representation.
+    public func identities(of user: User, tenant: Tenant) async throws -> [User] {
+        try await storage.linkedUsers(tenantID: tenant.id, primaryID: user.id)
     }
 
     static func split(_ id: String) -> (connection: String, id: String)? {

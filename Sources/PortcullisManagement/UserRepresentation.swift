@@ -11,8 +11,9 @@ public enum UserRepresentation {
         "app_metadata", "user_metadata", "identities", "created_at", "updated_at", "last_login", "logins_count",
     ]
 
-    /// The user's JSON with the fields `include` admits.
-    public static func json(_ user: User, including include: (String) -> Bool = { _ in true }) -> JSONValue {
+    /// The user's JSON with the fields `include` admits; `linked` are the identities linked into it,
+    /// listed after its own with their `profileData`, as Auth0 lists them.
+    public static func json(_ user: User, linked: [User] = [], including include: (String) -> Bool = { _ in true }) -> JSONValue {
         var object: [String: JSONValue] = [
             "user_id": .string(user.externalID),
             "email": .string(user.email),
@@ -20,10 +21,7 @@ public enum UserRepresentation {
             "blocked": .bool(user.blocked),
             "app_metadata": metadata(user.appMetadataJSON),
             "user_metadata": metadata(user.userMetadataJSON),
-            "identities": [[
-                "connection": .string(user.connection), "user_id": .string(user.id), "provider": "auth0",
-                "isSocial": false,
-            ]],
+            "identities": .array([identity(user)] + linked.map { identity($0, profile: true) }),
             "created_at": .string(ManagementDates.format(user.createdAt)),
             "updated_at": .string(ManagementDates.format(user.updatedAt)),
             "logins_count": .int(user.loginCount),
@@ -35,6 +33,22 @@ public enum UserRepresentation {
         }
         if let lastLogin = user.lastLoginAt { object["last_login"] = .string(ManagementDates.format(lastLogin)) }
         return .object(object.filter { include($0.key) })
+    }
+
+    /// One entry of `identities`: the user's own, or a linked one with its profile.
+    public static func identity(_ user: User, profile: Bool = false) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "connection": .string(user.connection), "user_id": .string(user.id), "provider": "auth0", "isSocial": false,
+        ]
+        if profile {
+            var data: [String: JSONValue] = ["email": .string(user.email), "email_verified": .bool(user.emailVerified)]
+            for (key, value) in [("username", user.username), ("name", user.name), ("given_name", user.givenName),
+                                 ("family_name", user.familyName), ("picture", user.picture)] {
+                if let value { data[key] = .string(value) }
+            }
+            object["profileData"] = .object(data)
+        }
+        return .object(object)
     }
 
     /// Stored metadata text as JSON; the store only keeps objects, so anything else reads as `{}`.

@@ -40,6 +40,10 @@ public struct User: Sendable, Hashable {
     /// Incremented by the store on every ``UserStore/update(_:)``; an update carrying an older
     /// version is refused, so two admins editing the same user cannot silently undo each other.
     public var version: Int
+    /// Set when this user is a linked identity of another (Auth0's account linking): the primary
+    /// user's ``id``. Owned by ``UserStore/link(tenantID:secondaryID:to:at:events:)``; a linked
+    /// identity logs in as its primary and is not listed on its own.
+    public var linkedTo: String?
 
     /// Creates a user value; nothing is stored until it is passed to ``UserStore/create(_:)``.
     public init(
@@ -60,7 +64,8 @@ public struct User: Sendable, Hashable {
         updatedAt: Date? = nil,
         lastLoginAt: Date? = nil,
         loginCount: Int = 0,
-        version: Int = 1
+        version: Int = 1,
+        linkedTo: String? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -80,6 +85,7 @@ public struct User: Sendable, Hashable {
         self.lastLoginAt = lastLoginAt
         self.loginCount = loginCount
         self.version = version
+        self.linkedTo = linkedTo
     }
 
     /// The Auth0-style `user_id`, `connection|id` (e.g. `database|usr_…`), which tokens and the

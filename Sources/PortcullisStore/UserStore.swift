@@ -40,15 +40,16 @@ public protocol UserStore: Sendable {
     func update(_ user: User, password: PasswordCredential?, events: [DomainEvent]) async throws -> User?
 
     /// Deletes the user and everything that belongs to them: password, lockout state, sessions,
-    /// email tokens, authorization codes, refresh tokens, organization memberships and role
-    /// assignments.
+    /// email tokens, authorization codes, refresh tokens, organization memberships, role
+    /// assignments, and the identities linked into them (with everything of theirs).
     ///
     /// - Returns: whether a user was deleted.
     @discardableResult
     func delete(tenantID: String, id: String, events: [DomainEvent]) async throws -> Bool
 
     /// One page of the tenant's users that match `query`, in `sort` order (then by `id`), with
-    /// the number of matching users counted in the same snapshot.
+    /// the number of matching users counted in the same snapshot. Linked identities are not users
+    /// of their own and never match.
     ///
     /// - Parameters:
     ///   - page: zero-based page number, as in Auth0's management API; negative means 0.
@@ -63,6 +64,22 @@ public protocol UserStore: Sendable {
     /// - Returns: the updated user, or `nil` if there is no such user.
     @discardableResult
     func recordLogin(tenantID: String, id: String, at: Date, events: [DomainEvent]) async throws -> User?
+
+    /// Links `secondaryID` into `primaryID` (account linking): the secondary becomes an identity
+    /// of the primary, logs in as it, and is no longer listed. Its sessions and refresh tokens end
+    /// at `at`, in the same transaction, since they name the secondary.
+    ///
+    /// - Throws: ``StoreError/invalidInput(_:)`` when either user does not exist, they are the
+    ///   same user, the primary is itself linked, or the secondary is linked or has linked
+    ///   identities of its own.
+    func link(tenantID: String, secondaryID: String, to primaryID: String, at: Date, events: [DomainEvent]) async throws
+
+    /// Gives a linked identity back as its own user. Returns whether it was linked to `primaryID`.
+    @discardableResult
+    func unlink(tenantID: String, secondaryID: String, from primaryID: String, at: Date, events: [DomainEvent]) async throws -> Bool
+
+    /// The identities linked into `primaryID`, oldest link first (by creation, then id).
+    func linkedUsers(tenantID: String, primaryID: String) async throws -> [User]
 }
 
 /// One page of ``UserStore/users(tenantID:page:perPage:)``.

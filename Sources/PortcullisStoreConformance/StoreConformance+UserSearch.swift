@@ -118,3 +118,58 @@ extension StoreConformance {
         },
     ]
 }
+
+extension StoreConformance {
+    static let linkedIdentityCases: [Case] = [
+        Case("users: linking makes an identity of the primary, hidden from the list, deleted with it") { store in
+            let primary = try await ConformanceFixtures.createdUser(in: store, email: "pri@example.com")
+            var secondary = ConformanceFixtures.user(connection: "partners", email: "sec@example.com",
+                                                     createdAt: ConformanceFixtures.date(plusSeconds: 5))
+            try await store.create(secondary)
+            let session = ConformanceFixtures.session(of: secondary)
+            try await store.createSession(session)
+            try await store.link(tenantID: "acme", secondaryID: secondary.id, to: primary.id,
+                                 at: ConformanceFixtures.date(plusSeconds: 10), events: [])
+            secondary = try await store.user(tenantID: "acme", id: secondary.id) ?? secondary
+            try expectEqual(secondary.linkedTo, primary.id, "linked to the primary")
+            try expectEqual(try await store.user(tenantID: "acme", connection: "partners", email: "sec@example.com")?.id,
+                            secondary.id, "still found by its login (a login signs in as the primary)")
+            try expectEqual(try await store.users(tenantID: "acme", page: 0, perPage: 10).users.map(\.id), [primary.id],
+                            "not listed on its own")
+            try expectEqual(try await store.linkedUsers(tenantID: "acme", primaryID: primary.id).map(\.id), [secondary.id],
+                            "the primary's identities")
+            try expect(try await store.session(tenantID: "acme", digest: session.digest,
+                                               now: ConformanceFixtures.date(plusSeconds: 11)) == nil,
+                       "the secondary's sessions ended")
+
+            let third = try await ConformanceFixtures.createdUser(in: store, email: "third@example.com")
+            try await expectStoreError(.invalidInput, "linking into a linked identity") {
+                try await store.link(tenantID: "acme", secondaryID: third.id, to: secondary.id, at: ConformanceFixtures.baseDate,
+                                     events: [])
+            }
+            try await expectStoreError(.invalidInput, "linking a primary that has identities") {
+                try await store.link(tenantID: "acme", secondaryID: primary.id, to: third.id, at: ConformanceFixtures.baseDate,
+                                     events: [])
+            }
+            try await expectStoreError(.invalidInput, "linking a user to itself") {
+                try await store.link(tenantID: "acme", secondaryID: third.id, to: third.id, at: ConformanceFixtures.baseDate, events: [])
+            }
+            try await expectStoreError(.invalidInput, "linking across tenants") {
+                let other = try await ConformanceFixtures.createdUser(in: store, tenant: "globex", email: "g@example.com")
+                try await store.link(tenantID: "acme", secondaryID: other.id, to: primary.id, at: ConformanceFixtures.baseDate,
+                                     events: [])
+            }
+
+            try expect(!(try await store.unlink(tenantID: "acme", secondaryID: secondary.id, from: third.id,
+                                                at: ConformanceFixtures.baseDate, events: [])), "not linked to that primary")
+            try expect(try await store.unlink(tenantID: "acme", secondaryID: secondary.id, from: primary.id,
+                                              at: ConformanceFixtures.baseDate, events: []), "unlinked")
+            try expectEqual(try await store.users(tenantID: "acme", page: 0, perPage: 10).total, 3, "listed again")
+            try await store.link(tenantID: "acme", secondaryID: secondary.id, to: primary.id, at: ConformanceFixtures.baseDate,
+                                 events: [])
+            try await store.delete(tenantID: "acme", id: primary.id)
+            try expect(try await store.user(tenantID: "acme", id: secondary.id) == nil, "deleted with its primary")
+            try expect(try await store.user(tenantID: "acme", id: third.id) != nil, "others stay")
+        },
+    ]
+}

@@ -302,6 +302,13 @@ public enum SQLiteMigrations {
             -- cannot serve that without a scan.
             CREATE INDEX audit_events_by_time ON audit_events (occurred_at);
             """),
+        ("v12_linked_identities", """
+            -- Account linking: a linked identity names its primary user (same tenant). The store
+            -- deletes a primary's identities with it (a column added later cannot carry the
+            -- composite foreign key). Listing skips linked rows; the index finds a primary's identities.
+            ALTER TABLE users ADD COLUMN linked_to TEXT;
+            CREATE INDEX users_by_primary ON users (tenant_id, linked_to) WHERE linked_to IS NOT NULL;
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

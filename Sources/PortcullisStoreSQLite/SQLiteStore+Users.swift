@@ -129,7 +129,10 @@ extension SQLiteStore: UserStore {
         // same transaction.
         try await write("delete user", events: events, when: { $0 }) { db in
             try db.execute(sql: "DELETE FROM users WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
-            return db.changesCount > 0
+            let deleted = db.changesCount > 0
+            // The identities linked into the user go with it.
+            if deleted { try db.execute(sql: "DELETE FROM users WHERE tenant_id = ? AND linked_to = ?", arguments: [tenantID, id]) }
+            return deleted
         }
     }
 
@@ -143,14 +146,14 @@ extension SQLiteStore: UserStore {
         let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
         return try await read("list users") { db in
             // One read transaction: the total and the page come from the same snapshot.
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ? AND (\(filter.sql))",
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ? AND linked_to IS NULL AND (\(filter.sql))",
                                          arguments: StatementArguments([tenantID]) + filter.arguments) ?? 0
             guard !overflow, offset < total else {
                 return UserPage(users: [], total: total, page: page, perPage: perPage)
             }
             let users = try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteUserRows.columns) FROM users
-                WHERE tenant_id = ? AND (\(filter.sql))
+                WHERE tenant_id = ? AND linked_to IS NULL AND (\(filter.sql))
                 ORDER BY \(order)
                 LIMIT ? OFFSET ?
                 """, arguments: StatementArguments([tenantID]) + filter.arguments + [perPage, offset])
@@ -168,6 +171,54 @@ extension SQLiteStore: UserStore {
                 WHERE tenant_id = ? AND id = ?
                 RETURNING \(SQLiteUserRows.columns)
                 """, arguments: [loginAt, tenantID, id])
+            .map(User.init(row:))
+        }
+    }
+
+    public func link(tenantID: String, secondaryID: String, to primaryID: String, at: Date,
+                     events: [DomainEvent]) async throws {
+        let now = try SQLiteTimestamp.milliseconds(at)
+        try await write("link user", events: events) { db in
+            guard secondaryID != primaryID else { throw StoreError.invalidInput("link user: a user cannot be linked to itself") }
+            let linkedTo = { (id: String) throws -> String?? in
+                try Row.fetchOne(db, sql: "SELECT linked_to FROM users WHERE tenant_id = ? AND id = ?",
+                                 arguments: [tenantID, id]).map { $0["linked_to"] as String? }
+            }
+            guard let primary = try linkedTo(primaryID) else { throw StoreError.invalidInput("link user: no primary user with this id") }
+            guard primary == nil else { throw StoreError.invalidInput("link user: the primary user is itself a linked identity") }
+            guard let secondary = try linkedTo(secondaryID) else { throw StoreError.invalidInput("link user: no secondary user with this id") }
+            guard secondary == nil else { throw StoreError.invalidInput("link user: the secondary user is already linked") }
+            let hasIdentities = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = ? AND linked_to = ?)
+                """, arguments: [tenantID, secondaryID]) ?? false
+            guard !hasIdentities else { throw StoreError.invalidInput("link user: the secondary user has linked identities of its own") }
+            try db.execute(sql: "UPDATE users SET linked_to = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ?",
+                           arguments: [primaryID, now, tenantID, secondaryID])
+            // Sessions and grants of the secondary name it, not the primary it now signs in as.
+            try db.execute(sql: "UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
+                           arguments: [now, tenantID, secondaryID])
+            _ = try db.revokeRefreshTokens(tenantID: tenantID, userID: secondaryID, at: now)
+        }
+    }
+
+    public func unlink(tenantID: String, secondaryID: String, from primaryID: String, at: Date,
+                       events: [DomainEvent]) async throws -> Bool {
+        let now = try SQLiteTimestamp.milliseconds(at)
+        return try await write("unlink user", events: events, when: { $0 }) { db in
+            try db.execute(sql: """
+                UPDATE users SET linked_to = NULL, updated_at = ?, version = version + 1
+                WHERE tenant_id = ? AND id = ? AND linked_to = ?
+                """, arguments: [now, tenantID, secondaryID, primaryID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func linkedUsers(tenantID: String, primaryID: String) async throws -> [User] {
+        try await read("list linked identities") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND linked_to = ?
+                ORDER BY created_at, id
+                """, arguments: [tenantID, primaryID])
             .map(User.init(row:))
         }
     }

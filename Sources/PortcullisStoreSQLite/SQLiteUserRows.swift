@@ -9,7 +9,7 @@ enum SQLiteUserRows {
     static let columns = """
         tenant_id, id, connection, email, email_verified, username, name, given_name, family_name,
         picture, blocked, app_metadata_json, user_metadata_json, created_at, updated_at,
-        last_login_at, login_count, version
+        last_login_at, login_count, version, linked_to
         """
 
     /// The column values of `user` that need work (dates, comparison keys, checked JSON), computed
@@ -53,7 +53,8 @@ extension User {
             updatedAt: SQLiteTimestamp.date(milliseconds: try row.value("updated_at", in: "users")),
             lastLoginAt: try (row.value("last_login_at", in: "users") as Int64?).map(SQLiteTimestamp.date(milliseconds:)),
             loginCount: try row.value("login_count", in: "users"),
-            version: try row.value("version", in: "users")
+            version: try row.value("version", in: "users"),
+            linkedTo: try row.value("linked_to", in: "users")
         )
     }
 }

@@ -42,7 +42,7 @@ def unique_email(prefix: str) -> str:
 
 
 def dump(model) -> dict:
-    return model.model_dump(exclude_none=True) if hasattr(model, "model_dump") else dict(model)
+    return model.model_dump(by_alias=True, exclude_none=True) if hasattr(model, "model_dump") else dict(model)
 
 
 def hosted_login(server, email: str, password: str) -> requests.Session:
@@ -152,3 +152,24 @@ def test_raw_error_shapes(oidc_server):
     assert too_many.status_code == 400 and too_many.json()["errorCode"] == "invalid_query_string"
     readonly = requests.delete(base + "/clients/acme-web", headers=headers, timeout=10)
     assert readonly.status_code == 409 and "tenants/acme.yaml" in readonly.json()["message"]
+
+
+def test_two_accounts_are_linked_and_unlinked(oidc_server):
+    client = api(oidc_server)
+    home, work = unique_email("home"), unique_email("work")
+    primary = dump(client.users.create(connection=CONNECTION, email=work, password=PASSWORD))["user_id"]
+    secondary = dump(client.users.create(connection=CONNECTION, email=home, password=PASSWORD))["user_id"]
+    identities = client.users.identities.link(primary, provider="auth0", user_id=secondary.split("|", 1)[1])
+    assert [dump(i)["user_id"] for i in identities] == [primary.split("|", 1)[1], secondary.split("|", 1)[1]]
+    assert dump(client.users.get(primary))["identities"][1]["profileData"]["email"] == home
+    with pytest.raises(ApiError) as gone:
+        client.users.get(secondary)
+    assert gone.value.status_code == 404
+
+    # The linked identity's own password signs in as the primary user.
+    hosted_login(oidc_server, home, PASSWORD).close()
+    assert dump(client.users.get(primary))["logins_count"] == 1
+
+    remaining = client.users.identities.delete(primary, "auth0", secondary.split("|", 1)[1])
+    assert len(remaining) == 1
+    assert dump(client.users.get(secondary))["email"] == home

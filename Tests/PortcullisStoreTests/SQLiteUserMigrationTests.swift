@@ -63,7 +63,7 @@ struct SQLiteUserMigrationTests {
             #expect(indexes == [
                 "email_tokens_by_expiry", "email_tokens_by_user",
                 "sessions_by_expiry", "sessions_by_revocation", "sessions_by_user",
-                "users_by_email", "users_by_tenant_and_creation", "users_unique_email", "users_unique_username",
+                "users_by_email", "users_by_primary", "users_by_tenant_and_creation", "users_unique_email", "users_unique_username",
             ])
             // The expiry sweep must use its expression index rather than scan every session.
             let plan = try await queue.read { db in

@@ -10,12 +10,14 @@ struct ManagementEndpoints {
     let users: ManagementUsers
     let logs: ManagementLogs
     let sessions: ManagementSessions
+    let identities: ManagementIdentities
     let views = ManagementConfigViews()
 
     init(services: ServerServices) {
         users = ManagementUsers(storage: services.storage, accounts: services.accounts,
                                 mailer: services.mail.map { VerificationMailer(mail: $0) })
         logs = ManagementLogs(storage: services.storage)
+        identities = ManagementIdentities(storage: services.storage, accounts: services.accounts)
         sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
                                       grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
     }
@@ -30,7 +32,8 @@ struct ManagementEndpoints {
     /// completeness test.
     static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
         ("/users", [.get, .post]), ("/users-by-email", [.get]), ("/users/{id}", [.get, .patch, .delete]),
-        ("/users/{id}/logs", [.get]), ("/users/{id}/sessions", [.get, .delete]), ("/users/{id}/refresh-tokens", [.get]),
+        ("/users/{id}/logs", [.get]), ("/users/{id}/identities", [.post]),
+        ("/users/{id}/identities/{provider}/{user_id}", [.delete]), ("/users/{id}/sessions", [.get, .delete]), ("/users/{id}/refresh-tokens", [.get]),
         ("/sessions/{id}", [.get, .delete]), ("/refresh-tokens/{id}", [.delete]),
         ("/logs", [.get]), ("/logs/{id}", [.get]),
     ] + ManagementConfigViews.Collection.allCases.flatMap { collection in
@@ -42,9 +45,10 @@ struct ManagementEndpoints {
     func register(on router: Router<PortcullisRequestContext>) {
         let api = router.group("/api/v2")
         func route(_ path: String, _ operations: [HTTPRequest.Method: Operation]) {
-            // `{id}` in the document is `:id` for the router.
-            let routerPath = RouterPath(path.replacingOccurrences(of: "{id}", with: ":id"))
-            let parameters = path.contains("{id}") ? ["id"] : []
+            // `{name}` in the document is `:name` for the router.
+            let parameters = path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
+                .map { String($0.dropFirst().dropLast()) }
+            let routerPath = RouterPath(parameters.reduce(path) { $0.replacingOccurrences(of: "{\($1)}", with: ":\($1)") })
             for method in Self.methods {
                 if let operation = operations[method] {
                     api.on(routerPath, method: method) { request, context in
@@ -55,7 +59,7 @@ struct ManagementEndpoints {
                 }
             }
         }
-        let (users, logs, sessions, views) = (self.users, self.logs, self.sessions, self.views)
+        let (users, logs, sessions, views, identities) = (self.users, self.logs, self.sessions, self.views, self.identities)
         // The contract is public, like Auth0's: it describes shapes, never data.
         api.get("/openapi.json") { _, context in
             let tenant = try context.requireTenant()
@@ -71,6 +75,15 @@ struct ManagementEndpoints {
             .get: { try await users.get($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
             .patch: { try await users.update($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
             .delete: { try await users.delete($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/users/{id}/identities", [
+            .post: { try await identities.link($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/users/{id}/identities/{provider}/{user_id}", [
+            .delete: {
+                try await identities.unlink($0.parameter("id"), provider: $0.parameter("provider"), userID: $0.parameter("user_id"),
+                                            tenant: $0.tenant, caller: $0.caller, request: $0.event)
+            },
         ])
         route("/users/{id}/logs", [.get: { try await logs.forUser($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) }])
         route("/users/{id}/sessions", [

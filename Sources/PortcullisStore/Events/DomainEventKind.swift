@@ -13,6 +13,9 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case passwordChanged = "user.password_changed"
     case emailVerified = "user.email_verified"
     case accountUnlocked = "user.unlocked"
+    /// Account linking: the subject (a user) became an identity of the primary in `details`, or stopped being one.
+    case identityLinked = "user.identity_linked"
+    case identityUnlinked = "user.identity_unlinked"
     // Logins and sessions
     case loginSucceeded = "login.succeeded"
     case loginFailed = "login.failed"

@@ -93,6 +93,17 @@ public struct LoginService: Sendable {
             events.record(event(.loginFailed, user, reason: "blocked"))
             return .blocked
         }
+        // A linked identity signs in as its primary user (account linking): the session, the
+        // login count and every token name the primary.
+        var account = user
+        if let primaryID = user.linkedTo {
+            guard let primary = try await users.user(tenantID: tenantID, id: primaryID) else { return .invalidCredentials }
+            if primary.blocked {
+                events.record(event(.loginFailed, primary, reason: "blocked"))
+                return .blocked
+            }
+            account = primary
+        }
         // Most logins follow no failure: skip the write when there is nothing to reset.
         if lock.consecutiveFailures > 0 || lock.lockedUntil != nil {
             try await attempts.reset(tenantID: tenantID, userID: user.id)
@@ -100,14 +111,16 @@ public struct LoginService: Sendable {
         if needsRehash, let upgraded = try? await hashing.hash(password, parameters: parameters) {
             try await credentials.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: upgraded, updatedAt: now))
         }
-        let updated = try await users.recordLogin(tenantID: tenantID, id: user.id, at: now) ?? user
+        let updated = try await users.recordLogin(tenantID: tenantID, id: account.id, at: now) ?? account
         let token = RandomToken.make()
         let session = Session(
-            digest: SecretDigest(of: token).hex, tenantID: tenantID, userID: user.id, createdAt: now, authTime: now,
+            digest: SecretDigest(of: token).hex, tenantID: tenantID, userID: account.id, createdAt: now, authTime: now,
             amr: ["pwd"], ip: request.ip, userAgent: request.userAgent,
             idleExpiresAt: now.addingTimeInterval(Double(tenant.session.idleTimeout.wholeSeconds)),
             absoluteExpiresAt: now.addingTimeInterval(Double(tenant.session.absoluteTimeout.wholeSeconds)))
-        try await sessions.createSession(session, events: [event(.loginSucceeded, user)])
+        var succeeded = event(.loginSucceeded, account)
+        if account.id != user.id { succeeded.details["identity"] = user.externalID }
+        try await sessions.createSession(session, events: [succeeded])
         return .success(token: token, session: session, user: updated)
     }
 
