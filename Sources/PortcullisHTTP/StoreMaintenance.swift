@@ -42,6 +42,7 @@ public struct StoreMaintenance: Service {
             let retention = auditRetention()
             let events = try await storage.deleteEvents(before: now.addingTimeInterval(
                 -Double(retention.components.seconds)))
+            try await storage.refreshStatistics()
             if sessions + tokens + codes + refreshTokens + events > 0 {
                 logger.info("expired rows deleted", metadata: [
                     "sessions": "\(sessions)", "email_tokens": "\(tokens)",

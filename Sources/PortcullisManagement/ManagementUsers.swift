@@ -39,7 +39,7 @@ public struct ManagementUsers: Sendable {
         let page: UserPage
         do {
             page = try await storage.users(tenantID: tenant.id, matching: search, sort: sort, page: list.page,
-                                           perPage: list.perPage)
+                                           perPage: list.perPage, countingTotal: list.includeTotals)
         } catch StoreError.invalidInput(let message) {
             throw ManagementError.invalidQuery("q: \(message)")
         }
@@ -47,7 +47,7 @@ public struct ManagementUsers: Sendable {
         guard list.includeTotals else { return ManagementResponse(users) }
         return ManagementResponse([
             "start": .int(page.page * page.perPage), "limit": .int(page.perPage), "length": .int(page.users.count),
-            "total": .int(page.total), "users": users,
+            "total": .int(page.total ?? 0), "users": users,
         ])
     }
 

@@ -56,7 +56,10 @@ public protocol UserStore: Sendable {
     ///   - perPage: users per page, clamped to ``UserPageSize/range``.
     /// - Throws: ``StoreError/invalidInput(_:)`` for a query the store cannot evaluate (a metadata
     ///   path with a character it does not accept).
-    func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int, perPage: Int) async throws -> UserPage
+    ///   - countingTotal: whether to count the matches (``UserPage/total``); counting reads every
+    ///     match, so a caller that shows no total (the API without `include_totals`) leaves it out.
+    func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int, perPage: Int,
+               countingTotal: Bool) async throws -> UserPage
 
     /// Counts a successful login: sets `lastLoginAt` to `at` and adds one to `loginCount`, in one
     /// atomic step so that concurrent logins are all counted. Does not change ``User/version``.
@@ -86,14 +89,14 @@ public protocol UserStore: Sendable {
 public struct UserPage: Sendable, Hashable {
     /// The users on this page; empty past the last page.
     public var users: [User]
-    /// How many users the tenant has in all, counted in the same snapshot as ``users``.
-    public var total: Int
+    /// How many users match in all, counted in the same snapshot as ``users``; `nil` when not counted.
+    public var total: Int?
     /// The page number used, after clamping.
     public var page: Int
     /// The page size used, after clamping.
     public var perPage: Int
 
-    public init(users: [User], total: Int, page: Int, perPage: Int) {
+    public init(users: [User], total: Int?, page: Int, perPage: Int) {
         self.users = users
         self.total = total
         self.page = page
@@ -116,6 +119,12 @@ extension UserStore {
     /// One page of all the tenant's users, oldest first (by `createdAt`, then `id`).
     public func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage {
         try await users(tenantID: tenantID, matching: .all, sort: .oldestFirst, page: page, perPage: perPage)
+    }
+
+    /// ``users(tenantID:matching:sort:page:perPage:countingTotal:)`` with the total counted.
+    public func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int,
+                      perPage: Int) async throws -> UserPage {
+        try await users(tenantID: tenantID, matching: query, sort: sort, page: page, perPage: perPage, countingTotal: true)
     }
 
     /// Stores a new user without a password (see ``create(_:password:events:)``).

@@ -85,6 +85,11 @@ extension StoreConformance {
             let page = try await store.users(tenantID: "acme", matching: .match(.email, .suffix("@acme.test")), sort: .oldestFirst,
                                              page: 1, perPage: 2)
             try expectEqual(page.total, 3, "the total counts matches, not all users")
+            try await store.refreshStatistics()
+            let uncounted = try await store.users(tenantID: "acme", matching: .match(.email, .suffix("@acme.test")), sort: .oldestFirst,
+                                                  page: 1, perPage: 2, countingTotal: false)
+            try expectEqual(uncounted.total, nil, "no total when not asked")
+            try expectEqual(uncounted.users.map(\.email), ["Eve@Acme.Test"], "the same page without counting")
             try expectEqual(page.users.map(\.email), ["Eve@Acme.Test"], "second page of matches")
         },
 

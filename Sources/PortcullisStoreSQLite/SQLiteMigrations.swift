@@ -307,7 +307,7 @@ public enum SQLiteMigrations {
             -- deletes a primary's identities with it (a column added later cannot carry the
             -- composite foreign key). Listing skips linked rows; the index finds a primary's identities.
             ALTER TABLE users ADD COLUMN linked_to TEXT;
-            CREATE INDEX users_by_primary ON users (tenant_id, linked_to) WHERE linked_to IS NOT NULL;
+            CREATE INDEX users_by_primary ON users (tenant_id, linked_to, created_at, id) WHERE linked_to IS NOT NULL;
             """),
     ]
 

@@ -2,6 +2,18 @@ import GRDB
 import PortcullisStore
 
 extension SQLiteStore: StoreHealth {
+    public func refreshStatistics() async throws {
+        try await write("refresh statistics") { db in try Self.analyze(db) }
+    }
+
+    /// ANALYZE on a bounded sample: without statistics, SQLite prefers the index that serves an
+    /// ORDER BY (users by creation) over a far more selective one (users by email), and a search
+    /// for one address reads every user of the tenant.
+    static func analyze(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA analysis_limit = 1000")
+        try db.execute(sql: "ANALYZE")
+    }
+
     public func ping() async throws {
         // Reading the schema table touches the file, unlike `SELECT 1`, so a deleted or
         // unreadable database fails the probe.

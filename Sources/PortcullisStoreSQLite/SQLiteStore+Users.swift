@@ -137,7 +137,7 @@ extension SQLiteStore: UserStore {
     }
 
     public func users(tenantID: String, matching query: UserQuery, sort: UserSort, page: Int,
-                      perPage: Int) async throws -> UserPage {
+                      perPage: Int, countingTotal: Bool) async throws -> UserPage {
         let perPage = UserPageSize.clamp(perPage)
         let page = max(page, 0)
         let filter = try SQLiteUserQuery(query)
@@ -146,9 +146,12 @@ extension SQLiteStore: UserStore {
         let (offset, overflow) = page.multipliedReportingOverflow(by: perPage)
         return try await read("list users") { db in
             // One read transaction: the total and the page come from the same snapshot.
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ? AND linked_to IS NULL AND (\(filter.sql))",
+            var total: Int?
+            if countingTotal {
+                total = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE tenant_id = ? AND linked_to IS NULL AND (\(filter.sql))",
                                          arguments: StatementArguments([tenantID]) + filter.arguments) ?? 0
-            guard !overflow, offset < total else {
+            }
+            guard !overflow, offset < (total ?? Int.max) else {
                 return UserPage(users: [], total: total, page: page, perPage: perPage)
             }
             let users = try Row.fetchAll(db, sql: """

@@ -18,6 +18,11 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
 
     private init(writer: any DatabaseWriter, path: String?, faults: SQLiteFaultInjection? = nil) throws(StoreError) {
         try SQLiteMigrations.migrate(writer)
+        do {
+            try writer.write { db in try Self.analyze(db) }
+        } catch {
+            throw SQLiteErrorText.storeError(error, during: "refresh statistics")
+        }
         self.writer = writer
         self.path = path
         self.faults = faults

@@ -80,3 +80,27 @@ struct ServiceLayerTests {
         }
     }
 }
+
+extension ServiceLayerTests {
+    /// What the management API ends, forward auth refuses on its very next call (the cache included).
+    @Test func managementAPISessionEndsAndBlocksReachTheResolver() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        let user = try await flows.createUser(server)
+        try await server.application().test(.router) { client in
+            let api = try await ManagementClient.signedIn(client)
+            let first = try await login(client)
+            #expect(try await resolver.resolve(client, "http://app.acme.test/dash", cookie: first).status == .ok)
+            #expect(try await resolver.resolve(client, "http://app.acme.test/dash", cookie: first).status == .ok)
+            let sessions = try await api.send(.get, ManagementClient.path(user.externalID) + "/sessions")
+            let id = try #require(sessions.json["sessions"]?.arrayValue?.first?["id"]?.stringValue)
+            #expect(try await api.send(.delete, "/sessions/" + id).status == .noContent)
+            #expect(try await resolver.resolve(client, "http://app.acme.test/dash", cookie: first).status == .unauthorized)
+
+            let second = try await login(client)
+            #expect(try await resolver.resolve(client, "http://app.acme.test/dash", cookie: second).status == .ok)
+            #expect(try await api.send(.patch, ManagementClient.path(user.externalID), json: ["blocked": true]).status == .ok)
+            #expect(try await resolver.resolve(client, "http://app.acme.test/dash", cookie: second).status == .unauthorized)
+        }
+    }
+}
