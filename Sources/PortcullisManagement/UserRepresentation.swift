@@ -53,6 +53,8 @@ public enum UserRepresentation {
 
     /// Stored metadata text as JSON; the store only keeps objects, so anything else reads as `{}`.
     static func metadata(_ text: String) -> JSONValue {
-        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))).map(JSONValue.object) ?? [:]
+        // Most users have none: skip the decoder.
+        if text == "{}" { return .object([:]) }
+        return (try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))).map(JSONValue.object) ?? [:]
     }
 }

@@ -81,8 +81,9 @@ public protocol UserStore: Sendable {
     @discardableResult
     func unlink(tenantID: String, secondaryID: String, from primaryID: String, at: Date, events: [DomainEvent]) async throws -> Bool
 
-    /// The identities linked into `primaryID`, oldest link first (by creation, then id).
-    func linkedUsers(tenantID: String, primaryID: String) async throws -> [User]
+    /// The identities linked into any of `primaryIDs` (at most 100), oldest first (by creation,
+    /// then id); each names its primary in ``User/linkedTo``. One read for a whole page of users.
+    func linkedUsers(tenantID: String, primaryIDs: [String]) async throws -> [User]
 }
 
 /// One page of ``UserStore/users(tenantID:page:perPage:)``.
@@ -116,6 +117,11 @@ public enum UserPageSize {
 }
 
 extension UserStore {
+    /// The identities linked into `primaryID`, oldest first.
+    public func linkedUsers(tenantID: String, primaryID: String) async throws -> [User] {
+        try await linkedUsers(tenantID: tenantID, primaryIDs: [primaryID])
+    }
+
     /// One page of all the tenant's users, oldest first (by `createdAt`, then `id`).
     public func users(tenantID: String, page: Int, perPage: Int) async throws -> UserPage {
         try await users(tenantID: tenantID, matching: .all, sort: .oldestFirst, page: page, perPage: perPage)

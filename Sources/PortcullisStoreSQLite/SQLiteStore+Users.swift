@@ -216,12 +216,15 @@ extension SQLiteStore: UserStore {
         }
     }
 
-    public func linkedUsers(tenantID: String, primaryID: String) async throws -> [User] {
-        try await read("list linked identities") { db in
+    public func linkedUsers(tenantID: String, primaryIDs: [String]) async throws -> [User] {
+        guard !primaryIDs.isEmpty else { return [] }
+        guard primaryIDs.count <= 100 else { throw StoreError.invalidInput("list linked identities: at most 100 users at once") }
+        let placeholders = Array(repeating: "?", count: primaryIDs.count).joined(separator: ", ")
+        return try await read("list linked identities") { db in
             try Row.fetchAll(db, sql: """
-                SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND linked_to = ?
+                SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND linked_to IN (\(placeholders))
                 ORDER BY created_at, id
-                """, arguments: [tenantID, primaryID])
+                """, arguments: StatementArguments([tenantID] + primaryIDs))
             .map(User.init(row:))
         }
     }
