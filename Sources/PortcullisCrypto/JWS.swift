@@ -42,16 +42,17 @@ public enum JWS {
     /// base64url, a header that is not a JSON object, or longer than ``maximumLength``).
     public static func parse(_ token: some StringProtocol) -> Parts? {
         guard token.utf8.count <= maximumLength else { return nil }
-        let pieces = token.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on the UTF-8 bytes: String's generic split compares characters and costs more
+        // than the signature check.
+        let token = String(token)
+        let pieces = token.utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
         guard pieces.count == 3,
-              let headerData = Data(base64URLEncoded: pieces[0]),
-              let payload = Data(base64URLEncoded: pieces[1]),
-              let signature = Data(base64URLEncoded: pieces[2]),
+              let headerData = Data(base64URLEncodedBytes: pieces[0]),
+              let payload = Data(base64URLEncodedBytes: pieces[1]),
+              let signature = Data(base64URLEncodedBytes: pieces[2]),
               case .object(let header)? = try? JSONDecoder().decode(JSONValue.self, from: headerData)
         else { return nil }
-        let token = String(token)
-        let inputEnd = token.index(token.startIndex, offsetBy: pieces[0].count + 1 + pieces[1].count)
-        return Parts(header: header, payload: payload, signingInput: token[..<inputEnd], signature: signature)
+        return Parts(header: header, payload: payload, signingInput: token[..<pieces[1].endIndex], signature: signature)
     }
 
     private static func jsonString(_ text: String) -> String {

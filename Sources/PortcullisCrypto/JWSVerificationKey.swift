@@ -65,9 +65,14 @@ public enum JWSVerificationKey: Sendable {
 extension Data {
     /// Decodes base64url without padding (RFC 7515 §2); `nil` for anything else.
     public init?(base64URLEncoded text: some StringProtocol) {
+        self.init(base64URLEncodedBytes: text.utf8)
+    }
+
+    /// The same from the text's UTF-8 bytes.
+    public init?(base64URLEncodedBytes text: some Collection<UInt8>) {
         // Byte by byte, not with String.replacingOccurrences: every JWS a request carries is
         // decoded here, and Foundation's string search cost more than the signature check.
-        var bytes = Array(text.utf8)
+        var bytes = Array(text)
         for index in bytes.indices {
             switch bytes[index] {
             case UInt8(ascii: "-"): bytes[index] = UInt8(ascii: "+")

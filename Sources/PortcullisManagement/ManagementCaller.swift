@@ -19,21 +19,27 @@ public struct ManagementCaller: Sendable, Hashable {
 
     /// Checks the `Authorization: Bearer` header against the tenant: a token of another tenant
     /// fails on its issuer and keys, a token for another API on its audience.
-    public static func authenticate(authorization: String?, tenant: Tenant,
+    public static func authenticate(authorization: String?, tenant: Tenant, cache: ManagementTokenCache? = nil,
                                     now: Date = Date()) -> Result<ManagementCaller, ManagementError> {
         guard let authorization, !authorization.isEmpty else { return .failure(.missingToken) }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 8192 else {
             return .failure(.invalidToken)
         }
-        guard case .success(let claims) = tenant.accessTokenVerifier.verify(parts[1], now: now) else {
+        let token = parts[1]
+        if let cached = cache?.caller(for: token, tenant: tenant, now: now) { return .success(cached) }
+        guard case .success(let claims) = tenant.accessTokenVerifier.verify(token, now: now) else {
             return .failure(.invalidToken)
         }
         guard claims.aud.contains(ManagementAPIConfig.identifier(issuer: tenant.issuer)) else {
             return .failure(.invalidToken)
         }
         let scopes = Set((claims.scope ?? "").split(separator: " ").map(String.init))
-        return .success(ManagementCaller(clientID: claims.clientID, subject: claims.sub, scopes: scopes))
+        let caller = ManagementCaller(clientID: claims.clientID, subject: claims.sub, scopes: scopes)
+        if claims.grantID == nil {
+            cache?.remember(caller, for: token, tenant: tenant, expiresAt: Date(timeIntervalSince1970: TimeInterval(claims.exp)))
+        }
+        return .success(caller)
     }
 
     /// Throws 403 unless the caller holds at least one of `scopes`.

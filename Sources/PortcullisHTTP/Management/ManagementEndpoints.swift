@@ -12,6 +12,7 @@ struct ManagementEndpoints {
     let sessions: ManagementSessions
     let identities: ManagementIdentities
     let views = ManagementConfigViews()
+    let tokens = ManagementTokenCache()
 
     init(services: ServerServices) {
         users = ManagementUsers(storage: services.storage, accounts: services.accounts,
@@ -51,8 +52,8 @@ struct ManagementEndpoints {
             let routerPath = RouterPath(parameters.reduce(path) { $0.replacingOccurrences(of: "{\($1)}", with: ":\($1)") })
             for method in Self.methods {
                 if let operation = operations[method] {
-                    api.on(routerPath, method: method) { request, context in
-                        try await ManagementHTTP.run(request, context, parameters: parameters, operation)
+                    api.on(routerPath, method: method) { [tokens] request, context in
+                        try await ManagementHTTP.run(request, context, parameters: parameters, tokens: tokens, operation)
                     }
                 } else {
                     api.on(routerPath, method: method) { _, _ in ManagementHTTP.response(.notFound) }

@@ -25,10 +25,12 @@ enum ManagementHTTP {
 
     /// Authenticates, decodes and runs `operation`, with `parameters` the route's path parameters.
     static func run(_ request: Request, _ context: PortcullisRequestContext, parameters names: [String] = [],
+                    tokens: ManagementTokenCache? = nil,
                     _ operation: @Sendable (Call) async throws -> ManagementResponse) async throws -> Response {
         let tenant = try context.requireTenant()
         do {
-            let caller = try ManagementCaller.authenticate(authorization: request.headers[.authorization], tenant: tenant).get()
+            let caller = try ManagementCaller.authenticate(authorization: request.headers[.authorization], tenant: tenant,
+                                                           cache: tokens).get()
             let query = try queryParameters(request)
             let body = try await body(of: request, context: context)
             var parameters: [String: String] = [:]
