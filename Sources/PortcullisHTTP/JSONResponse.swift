@@ -13,9 +13,7 @@ enum JSONResponse {
     }
 
     static func value(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return data((try? encoder.encode(value)) ?? Data("{}".utf8), status: status, headers: headers)
+        data(value.compactData, status: status, headers: headers)
     }
 
     static func error(_ status: HTTPResponse.Status, _ code: String, _ description: String) -> Response {

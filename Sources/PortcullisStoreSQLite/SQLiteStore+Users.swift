@@ -40,9 +40,11 @@ extension SQLiteStore: UserStore {
 
     public func user(tenantID: String, id: String) async throws -> User? {
         try await read("read user") { db in
-            try Row.fetchOne(db, sql: """
+            // A cached statement: the management API reads users by id on every call, and
+            // compiling the query (with GRDB's authorizer) costs more than running it.
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND id = ?
-                """, arguments: [tenantID, id])
+                """), arguments: [tenantID, id])
             .map(User.init(row:))
         }
     }
@@ -221,10 +223,10 @@ extension SQLiteStore: UserStore {
         guard primaryIDs.count <= 100 else { throw StoreError.invalidInput("list linked identities: at most 100 users at once") }
         let placeholders = Array(repeating: "?", count: primaryIDs.count).joined(separator: ", ")
         return try await read("list linked identities") { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND linked_to IN (\(placeholders))
                 ORDER BY created_at, id
-                """, arguments: StatementArguments([tenantID] + primaryIDs))
+                """), arguments: StatementArguments([tenantID] + primaryIDs))
             .map(User.init(row:))
         }
     }
