@@ -12,17 +12,14 @@ import PortcullisStoreFactory
 struct AdminContext {
     let snapshot: ConfigSnapshot
     let storage: any PortcullisStorage
+    /// The account changes the server and the API make, on this command's store (one hashing
+    /// thread: a command hashes one password at a time). A command runs outside the server, so
+    /// there is no session cache here to tell: a running server's resolver notices a CLI block
+    /// when its cached entry expires (at most its TTL, 30 s).
+    let accounts: AccountService
 
     /// Who the events of administrative commands name as their actor.
     static let actor = EventParty.operator("cli")
-
-    /// The account changes the server and the API make, on this command's store. A command runs
-    /// outside the server, so there is no session cache here to tell: a running server's resolver
-    /// notices a CLI block when its cached entry expires (at most its TTL, 30 s).
-    var accounts: AccountService {
-        AccountService(storage: storage, invalidation: NoSessionInvalidationObserver(),
-                       hashing: PasswordHashingPool(workers: 1, queueCapacity: 1))
-    }
 
     static func open(_ options: ConfigOptions, database: String?) async throws -> AdminContext {
         let loader = ConfigLoader(configDirectory: options.config, secretsPath: options.secrets)
@@ -33,8 +30,10 @@ struct AdminContext {
             throw ExitCode(1)
         }
         do {
-            return AdminContext(snapshot: snapshot,
-                                storage: try StoreFactory.open(snapshot.server.storage, databaseOverride: database).storage)
+            let storage = try StoreFactory.open(snapshot.server.storage, databaseOverride: database).storage
+            return AdminContext(snapshot: snapshot, storage: storage,
+                                accounts: AccountService(storage: storage, invalidation: NoSessionInvalidationObserver(),
+                                                         hashing: PasswordHashingPool(workers: 1, queueCapacity: 1)))
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)

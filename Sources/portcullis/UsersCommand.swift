@@ -77,8 +77,8 @@ struct UsersCommand: AsyncParsableCommand {
                     printError("\(file):\(index + 1): skipped: \(error)")
                     skipped += 1
                 case .success(let record):
-                    let wasNew = try await UserImport.apply(record, tenantID: tenantConfig.id,
-                                                            connection: connectionConfig.name.value, storage: admin.storage)
+                    let wasNew = try await UserImport.apply(record, tenantID: tenantConfig.id, connection: connectionConfig,
+                                                            admin: admin)
                     if wasNew { created += 1 } else { updated += 1 }
                 }
             }
@@ -116,20 +116,27 @@ struct UsersCommand: AsyncParsableCommand {
 
 /// Applying import records to the store, and the export format (which the importer reads back).
 enum UserImport {
-    /// Creates or updates the user with this email; returns whether it was created.
-    static func apply(_ record: UserImportRecord, tenantID: String, connection: String, storage: any PortcullisStorage) async throws -> Bool {
+    /// Creates or updates the user with this email; returns whether it was created. A new user goes
+    /// through the account service (the one creation sign-up and the management API use), with its
+    /// hash in the same transaction; an existing one takes the line's fields as they are (an
+    /// import replaces, it does not merge), with its hash in the same transaction too.
+    static func apply(_ record: UserImportRecord, tenantID: String, connection: ConnectionConfig,
+                      admin: AdminContext) async throws -> Bool {
         let now = Date()
-        let existing = try await storage.user(tenantID: tenantID, connection: connection, email: record.email)
-        var user = existing ?? User(tenantID: tenantID, connection: connection, email: record.email, createdAt: now)
-        let isNew = existing == nil
-        for (field, value) in record.values { user[field] = value }
-        let event = DomainEvent(isNew ? .userCreated : .userUpdated, tenantID: tenantID, subject: .user(user.id),
-                                actor: AdminContext.actor, at: now, details: ["connection": connection, "via": "import"])
-        if isNew { try await storage.create(user, events: [event]) } else { _ = try await storage.update(user, events: [event]) }
-        if let hash = record.passwordHash {
-            try await storage.setPassword(PasswordCredential(tenantID: tenantID, userID: user.id, hash: hash, updatedAt: now))
+        let name = connection.name.value
+        guard var user = try await admin.storage.user(tenantID: tenantID, connection: name, email: record.email) else {
+            _ = try await admin.accounts.create(
+                NewUser(email: record.email, values: record.values, password: record.passwordHash.map(NewUser.Password.hash)),
+                tenantID: tenantID, connection: connection, by: AdminContext.actor, via: "import", now: now)
+            return true
         }
-        return isNew
+        for (field, value) in record.values { user[field] = value }
+        user.updatedAt = now
+        let event = DomainEvent(.userUpdated, tenantID: tenantID, subject: .user(user.id), actor: AdminContext.actor, at: now,
+                                details: ["connection": name, "via": "import"])
+        let credential = record.passwordHash.map { PasswordCredential(tenantID: tenantID, userID: user.id, hash: $0, updatedAt: now) }
+        _ = try await admin.storage.update(user, password: credential, events: [event])
+        return false
     }
 
     static func exportLine(_ user: User, passwordHash: String?) -> String {

@@ -59,3 +59,29 @@ struct ManagementAuthTests {
         #expect(!scopes.contains("read:users"))
     }
 }
+
+extension ManagementAuthTests {
+    /// A verified token is remembered for one configuration snapshot only: after a reload that
+    /// removes its signing key, the same token is refused on the next call.
+    @Test func aKeyRemovedByReloadStopsACachedToken() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        try await server.application().test(.router) { client in
+            let api = try await ManagementClient.signedIn(client)
+            #expect(try await api.send(.get, "/users").status == .ok)
+            #expect(try await api.send(.get, "/users").status == .ok, "from the cache")
+            // Sign with the ES256 key from now on and drop the RS256 one that signed the token.
+            try server.edit("config/tenants/acme.yaml") { text in
+                text.replacingOccurrences(
+                    of: "  - kid: acme-rs256-2026\n    algorithm: RS256\n    secret: acme-signing-rs256\n    status: active\n",
+                    with: "")
+                    .replacingOccurrences(of: "    status: published", with: "    status: active")
+                    .replacingOccurrences(of: "    signing_algorithm: RS256\n", with: "")
+            }
+            #expect(await server.reloader.reload(reason: "test") == true)
+            expectManagementError(try await api.send(.get, "/users"), 401, "invalid_token")
+            let renewed = try await ManagementClient.signedIn(client)
+            #expect(try await renewed.send(.get, "/users").status == .ok)
+        }
+    }
+}
