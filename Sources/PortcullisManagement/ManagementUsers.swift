@@ -68,8 +68,8 @@ public struct ManagementUsers: Sendable {
         try caller.require(anyOf: "read:users")
         try query.requireOnly(["fields", "include_fields"])
         let list = try ListParameters(query, knownFields: UserRepresentation.fields)
-        let user = try await existing(id, tenant: tenant)
-        return ManagementResponse(try await render(user, tenant: tenant, including: list.includes))
+        let found = try await lookup.userWithIdentities(id, tenant: tenant)
+        return ManagementResponse(UserRepresentation.json(found.user, linked: found.linked, including: list.includes))
     }
 
     /// `POST /users`: 201 with the new user.

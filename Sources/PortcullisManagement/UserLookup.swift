@@ -19,6 +19,15 @@ public struct UserLookup: Sendable {
         return user
     }
 
+    /// ``user(_:tenant:)`` with its linked identities, in one read: what `GET /users/{id}` shows.
+    public func userWithIdentities(_ id: String, tenant: Tenant) async throws -> UserWithIdentities {
+        guard let (connection, userID) = Self.split(id),
+              let found = try await storage.userWithIdentities(tenantID: tenant.id, id: userID),
+              found.user.connection == connection, found.user.linkedTo == nil
+        else { throw ManagementError.noSuchUser }
+        return found
+    }
+
     /// The user with its linked identities, for the representation.
     public func identities(of user: User, tenant: Tenant) async throws -> [User] {
         try await storage.linkedUsers(tenantID: tenant.id, primaryID: user.id)

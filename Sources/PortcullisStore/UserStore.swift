@@ -84,6 +84,11 @@ public protocol UserStore: Sendable {
     /// The identities linked into any of `primaryIDs` (at most 100), oldest first (by creation,
     /// then id); each names its primary in ``User/linkedTo``. One read for a whole page of users.
     func linkedUsers(tenantID: String, primaryIDs: [String]) async throws -> [User]
+
+    /// The user with its linked identities in one read (one snapshot, one trip to the store),
+    /// or `nil` when the tenant has no user with that id. A linked identity comes back too, with
+    /// ``User/linkedTo`` set and no identities of its own.
+    func userWithIdentities(tenantID: String, id: String) async throws -> UserWithIdentities?
 }
 
 /// One page of ``UserStore/users(tenantID:page:perPage:)``.

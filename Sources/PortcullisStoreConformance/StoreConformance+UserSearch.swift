@@ -143,6 +143,12 @@ extension StoreConformance {
                             "not listed on its own")
             try expectEqual(try await store.linkedUsers(tenantID: "acme", primaryID: primary.id).map(\.id), [secondary.id],
                             "the primary's identities")
+            let both = try await store.userWithIdentities(tenantID: "acme", id: primary.id)
+            try expectEqual(both?.user.id, primary.id, "the primary, read with its identities")
+            try expectEqual(both?.linked.map(\.id), [secondary.id], "its identities in the same read")
+            try expectEqual(try await store.userWithIdentities(tenantID: "acme", id: secondary.id)?.linked, [],
+                            "a linked identity has none of its own")
+            try expect(try await store.userWithIdentities(tenantID: "globex", id: primary.id) == nil, "not in another tenant")
             try expect(try await store.session(tenantID: "acme", digest: session.digest,
                                                now: ConformanceFixtures.date(plusSeconds: 11)) == nil,
                        "the secondary's sessions ended")

@@ -13,6 +13,23 @@ extension SQLiteStore {
         }
     }
 
+    /// Runs one statement's read on the calling thread, outside a transaction, for the point reads
+    /// the management API makes on every call.
+    ///
+    /// Why not ``read(_:_:)``: the asynchronous read hands the work to a reader's dispatch queue and
+    /// back, and wraps it in BEGIN/COMMIT; at a point read's size those two thread switches and two
+    /// statements cost several times the query (measured: docs/benchmarks.md, management API).
+    /// Blocking the caller is bounded: in WAL mode a reader never waits for a writer, the pool has
+    /// more readers than the cooperative pool has threads, and `body` must be **one** indexed
+    /// statement — a single statement sees one snapshot without a transaction.
+    func pointRead<T: Sendable>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.unsafeRead(body)
+        } catch {
+            throw SQLiteErrorText.storeError(error, during: operation)
+        }
+    }
+
     /// Runs `body` in one IMMEDIATE write transaction (GRDB's default for writers), so a write never
     /// has to upgrade a read lock, which is the one case where SQLite fails with SQLITE_BUSY even
     /// with a busy timeout. Keep `body` to database work: anything slow inside it delays every writer.

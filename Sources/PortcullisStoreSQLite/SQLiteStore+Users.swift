@@ -49,6 +49,23 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    public func userWithIdentities(tenantID: String, id: String) async throws -> UserWithIdentities? {
+        // One statement (the user, then its identities oldest first), so one snapshot without a
+        // transaction: see pointRead.
+        try pointRead("read user with identities") { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT 0 AS part, \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND id = ?
+                UNION ALL
+                SELECT 1 AS part, \(SQLiteUserRows.columns) FROM users WHERE tenant_id = ? AND linked_to = ?
+                ORDER BY part, created_at, id
+                """), arguments: [tenantID, id, tenantID, id])
+            guard let first = try rows.next(), first["part"] as Int? == 0 else { return nil }
+            var found = UserWithIdentities(user: try User(row: first), linked: [])
+            while let row = try rows.next() { found.linked.append(try User(row: row)) }
+            return found
+        }
+    }
+
     public func user(tenantID: String, connection: String, email: String) async throws -> User? {
         let emailKey = User.normalizedLoginName(email)
         return try await read("find user by email") { db in
