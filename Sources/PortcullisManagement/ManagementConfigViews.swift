@@ -4,21 +4,20 @@ import PortcullisCore
 import PortcullisCrypto
 
 /// What the configuration defines, read-only: `/clients`, `/connections`, `/resource-servers`,
-/// `/roles`, `/client-grants` in Auth0's shapes, each object marked `"managed_by": "configuration"`
+/// `/client-grants` (roles, configured and runtime, are ``ManagementRoles``') in Auth0's shapes, each object marked `"managed_by": "configuration"`
 /// with the file and line it comes from. Secrets are never shown. Writes are refused with 409
 /// naming the file, because the files in Git are the source of truth.
 public struct ManagementConfigViews: Sendable {
     public init() {}
 
     public enum Collection: String, Sendable, CaseIterable {
-        case clients, connections, resourceServers = "resource-servers", roles, clientGrants = "client-grants"
+        case clients, connections, resourceServers = "resource-servers", clientGrants = "client-grants"
 
         var scope: String {
             switch self {
             case .clients: "read:clients"
             case .connections: "read:connections"
             case .resourceServers: "read:resource_servers"
-            case .roles: "read:roles"
             case .clientGrants: "read:client_grants"
             }
         }
@@ -118,11 +117,6 @@ public struct ManagementConfigViews: Sendable {
                 if let algorithm = server.signingAlgorithm { value["signing_alg"] = .string(algorithm.rawValue) }
                 return object(server.identifier.value, server.source, value, system: server.isSystem)
             }
-        case .roles:
-            return config.roles.map { role in
-                object(role.name.value, role.source, ["id": .string(role.name.value), "name": .string(role.name.value),
-                                                      "description": .string(role.description)])
-            }
         case .clientGrants:
             return config.clientGrants.compactMap { grant in
                 guard let client = grant.clientID?.value.value, let audience = grant.audience?.value else { return nil }
@@ -166,7 +160,6 @@ public struct ManagementConfigViews: Sendable {
         case .clients: "clients"
         case .connections: "connections"
         case .resourceServers: "resource_servers"
-        case .roles: "roles"
         case .clientGrants: "client_grants"
         }
     }

@@ -114,7 +114,7 @@ public enum ManagementOpenAPI {
         ]
         for (collection, schema, scope) in [("clients", "Client", "read:clients"), ("connections", "Connection", "read:connections"),
                                             ("resource-servers", "ResourceServer", "read:resource_servers"),
-                                            ("roles", "Role", "read:roles"), ("client-grants", "ClientGrant", "read:client_grants")] {
+                                            ("client-grants", "ClientGrant", "read:client_grants")] {
             let refused = operation("Refused: \(collection) are managed by configuration", scope: scope,
                                     parameters: [], status: "409", errors: ["401", "403"])
             paths["/\(collection)"] = [
@@ -130,6 +130,7 @@ public enum ManagementOpenAPI {
                 "patch": item, "put": item, "delete": item,
             ]
         }
+        paths.merge(rolePaths) { first, _ in first }
         return paths
     }()
 

@@ -1,3 +1,4 @@
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
@@ -9,12 +10,7 @@ import PortcullisStore
 enum HeldPermissions {
     static func load(userID: String, organizationID: String?, on resourceServer: ResourceServerConfig,
                      tenant: Tenant, storage: any OAuthStorage) async throws -> [String] {
-        let roles = try await storage.effectiveRoles(tenantID: tenant.id, userID: userID, organizationID: organizationID)
-        let identifier = resourceServer.identifier.value
-        // All of the user's direct grants, filtered here: a user has few, and the store stays simple.
-        let direct = try await storage.permissions(tenantID: tenant.id, userID: userID)
-            .filter { $0.resourceServer == identifier }
-            .map(\.permission)
-        return ScopePolicy(tenant: tenant.config).permissions(roles: roles, direct: direct, resourceServer: identifier)
+        try await EffectivePermissions(storage: storage).names(heldBy: userID, organizationID: organizationID,
+                                                               on: resourceServer.identifier.value, in: tenant.config)
     }
 }

@@ -34,7 +34,7 @@ public struct StoreConformance: Sendable {
     public static let cases: [Case] = healthCases + signingKeyCases + auditEventCases
         + userCases + userChangeCases + credentialCases + loginAttemptCases + sessionCases + emailTokenCases
         + authorizationCodeCases + refreshTokenCases + organizationCases + roleAssignmentCases
-        + userPermissionCases + changeEventCases + userSearchCases + auditEventQueryCases + linkedIdentityCases
+        + userPermissionCases + changeEventCases + userSearchCases + auditEventQueryCases + linkedIdentityCases + runtimeRoleCases
 
     private let makeStore: MakeStore
 

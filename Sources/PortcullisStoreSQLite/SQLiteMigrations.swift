@@ -309,6 +309,32 @@ public enum SQLiteMigrations {
             ALTER TABLE users ADD COLUMN linked_to TEXT;
             CREATE INDEX users_by_primary ON users (tenant_id, linked_to, created_at, id) WHERE linked_to IS NOT NULL;
             """),
+        ("v13_runtime_roles", """
+            -- Roles created through the management API. Assignments name roles (runtime or
+            -- configured) by name, so deleting or renaming a runtime role updates role_assignments
+            -- in the same transaction (the store does it: a name is not a foreign key). The index
+            -- on role_assignments serves "who holds this role" and those updates.
+            CREATE TABLE roles (
+                tenant_id   TEXT    NOT NULL,
+                id          TEXT    NOT NULL,
+                name        TEXT    NOT NULL,
+                description TEXT    NOT NULL,
+                created_at  INTEGER NOT NULL,
+                updated_at  INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, name)
+            );
+            CREATE TABLE role_permissions (
+                tenant_id       TEXT    NOT NULL,
+                role_id         TEXT    NOT NULL,
+                resource_server TEXT    NOT NULL,
+                permission      TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, role_id, resource_server, permission),
+                FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX role_assignments_by_role ON role_assignments (tenant_id, role, user_id);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -55,7 +55,7 @@ struct SQLiteGrantMigrationTests {
                 "organization_members_by_user", "organizations_unique_name",
                 "refresh_tokens_by_expiry", "refresh_tokens_by_family", "refresh_tokens_by_revocation",
                 "refresh_tokens_by_user", "revoked_token_families_by_time",
-                "role_assignments_by_user", "role_assignments_unique_in_organization",
+                "role_assignments_by_role", "role_assignments_by_user", "role_assignments_unique_in_organization",
                 "role_assignments_unique_tenant_wide",
             ])
             let plans = try await queue.read { db in

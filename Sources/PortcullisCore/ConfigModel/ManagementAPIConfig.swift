@@ -39,6 +39,8 @@ public enum ManagementAPIConfig {
         ScopeConfig(value: "update:roles", description: "Update roles"),
         ScopeConfig(value: "delete:roles", description: "Delete roles"),
         ScopeConfig(value: "read:role_members", description: "Read a role's users"),
+        ScopeConfig(value: "create:role_members", description: "Give users a role"),
+        ScopeConfig(value: "delete:role_members", description: "Take a role from users"),
         ScopeConfig(value: "read:organizations", description: "Read organizations"),
         ScopeConfig(value: "create:organizations", description: "Create organizations"),
         ScopeConfig(value: "update:organizations", description: "Update organizations"),

@@ -11,6 +11,8 @@ struct ManagementEndpoints {
     let logs: ManagementLogs
     let sessions: ManagementSessions
     let identities: ManagementIdentities
+    let roles: ManagementRoles
+    let userRoles: ManagementUserRoles
     let views = ManagementConfigViews()
     let tokens = ManagementTokenCache()
 
@@ -18,6 +20,8 @@ struct ManagementEndpoints {
         users = ManagementUsers(storage: services.storage, accounts: services.accounts,
                                 mailer: services.mail.map { VerificationMailer(mail: $0) })
         logs = ManagementLogs(storage: services.storage)
+        roles = ManagementRoles(storage: services.storage)
+        userRoles = ManagementUserRoles(storage: services.storage)
         identities = ManagementIdentities(storage: services.storage, accounts: services.accounts)
         sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
                                       grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
@@ -29,19 +33,31 @@ struct ManagementEndpoints {
     /// unknown path does, instead of the router's bare 404.
     static let methods: [HTTPRequest.Method] = [.get, .post, .patch, .put, .delete]
 
-    /// Every path and method served (besides `/openapi.json` itself), for the OpenAPI document's
-    /// completeness test.
-    static let routes: [(path: String, methods: [HTTPRequest.Method])] = [
+    typealias RouteMethods = (path: String, methods: [HTTPRequest.Method])
+
+    static let userRoutes: [RouteMethods] = [
         ("/users", [.get, .post]), ("/users-by-email", [.get]), ("/users/{id}", [.get, .patch, .delete]),
         ("/users/{id}/logs", [.get]), ("/users/{id}/identities", [.post]),
-        ("/users/{id}/identities/{provider}/{user_id}", [.delete]), ("/users/{id}/sessions", [.get, .delete]), ("/users/{id}/refresh-tokens", [.get]),
+        ("/users/{id}/identities/{provider}/{user_id}", [.delete]), ("/users/{id}/sessions", [.get, .delete]),
+        ("/users/{id}/refresh-tokens", [.get]),
+        ("/users/{id}/roles", [.get, .post, .delete]), ("/users/{id}/permissions", [.get, .post, .delete]),
+    ]
+
+    static let otherRoutes: [RouteMethods] = [
         ("/sessions/{id}", [.get, .delete]), ("/refresh-tokens/{id}", [.delete]),
         ("/logs", [.get]), ("/logs/{id}", [.get]),
-    ] + ManagementConfigViews.Collection.allCases.flatMap { collection in
+        ("/roles", [.get, .post]), ("/roles/{id}", [.get, .patch, .delete]),
+        ("/roles/{id}/permissions", [.get, .post, .delete]), ("/roles/{id}/users", [.get, .post]),
+    ]
+
+    static let configViewRoutes: [RouteMethods] = ManagementConfigViews.Collection.allCases.flatMap { collection -> [RouteMethods] in
         // Writes are routed to answer 409 naming the file; the document lists them as such.
-        [("/\(collection.rawValue)", [HTTPRequest.Method.get, .post]),
-         ("/\(collection.rawValue)/{id}", [HTTPRequest.Method.get, .patch, .put, .delete])]
+        [("/\(collection.rawValue)", [.get, .post]), ("/\(collection.rawValue)/{id}", [.get, .patch, .put, .delete])]
     }
+
+    /// Every path and method served (besides `/openapi.json` itself), for the OpenAPI document's
+    /// completeness test.
+    static let routes: [RouteMethods] = userRoutes + otherRoutes + configViewRoutes
 
     func register(on router: Router<PortcullisRequestContext>) {
         let api = router.group("/api/v2")
@@ -61,6 +77,7 @@ struct ManagementEndpoints {
             }
         }
         let (users, logs, sessions, views, identities) = (self.users, self.logs, self.sessions, self.views, self.identities)
+        let (roles, userRoles) = (self.roles, self.userRoles)
         // The contract is public, like Auth0's: it describes shapes, never data.
         api.get("/openapi.json") { _, context in
             let tenant = try context.requireTenant()
@@ -103,6 +120,36 @@ struct ManagementEndpoints {
         ])
         route("/logs", [.get: { try await logs.list($0.query, tenant: $0.tenant, caller: $0.caller) }])
         route("/logs/{id}", [.get: { try await logs.get($0.parameter("id"), tenant: $0.tenant, caller: $0.caller) }])
+        route("/users/{id}/roles", [
+            .get: { try await userRoles.list($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await userRoles.assign($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+            .delete: { try await userRoles.unassign($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/users/{id}/permissions", [
+            .get: { try await userRoles.permissions($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await userRoles.grant($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+            .delete: { try await userRoles.revoke($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/roles", [
+            .get: { try await roles.list($0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await roles.create($0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/roles/{id}", [
+            .get: { try await roles.get($0.parameter("id"), tenant: $0.tenant, caller: $0.caller) },
+            .patch: { try await roles.update($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+            .delete: { try await roles.delete($0.parameter("id"), tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/roles/{id}/permissions", [
+            .get: { try await roles.permissions($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await roles.addPermissions($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+            .delete: {
+                try await roles.removePermissions($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event)
+            },
+        ])
+        route("/roles/{id}/users", [
+            .get: { try await roles.users($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await roles.assignUsers($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
         for collection in ManagementConfigViews.Collection.allCases {
             let refuse: Operation = { try views.refuseWrite(collection, id: $0.parameters["id"], tenant: $0.tenant).thrown() }
             route("/\(collection.rawValue)", [

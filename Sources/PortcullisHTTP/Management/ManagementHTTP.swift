@@ -74,7 +74,10 @@ enum ManagementHTTP {
 
     /// The JSON body of a POST, PATCH or PUT, bounded by `server.max_body_size`.
     static func body(of request: Request, context: PortcullisRequestContext) async throws -> Data {
-        guard [.post, .patch, .put].contains(request.method) else { return Data() }
+        guard [.post, .patch, .put, .delete].contains(request.method) else { return Data() }
+        // Auth0's DELETEs of lists (role permissions, a user's roles) carry a JSON body; the
+        // others carry none and send no Content-Type.
+        if request.method == .delete, request.headers[.contentType] == nil { return Data() }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw ManagementError(415, "Content-Type must be application/json", errorCode: "unsupported_media_type")

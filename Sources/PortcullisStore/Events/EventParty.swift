@@ -9,6 +9,8 @@ public enum EventParty: Sendable, Hashable {
     case client(String)
     /// An organization, by organization ID.
     case organization(String)
+    /// A runtime role, by role ID (`rol_…`); a configured role, by name.
+    case role(String)
     /// An operator acting through the CLI or the management plane (`cli`, or a management client).
     case `operator`(String)
     /// Portcullis itself (maintenance, key generation).
@@ -20,6 +22,7 @@ public enum EventParty: Sendable, Hashable {
         case .user(let id): "user:" + id
         case .client(let id): "client:" + id
         case .organization(let id): "organization:" + id
+        case .role(let id): "role:" + id
         case .operator(let name): "operator:" + name
         case .system: "system"
         }

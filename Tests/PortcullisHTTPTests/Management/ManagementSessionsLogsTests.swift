@@ -113,7 +113,7 @@ struct ManagementSessionsLogsTests {
             let refused = try await api.send(.patch, "/clients/acme-web", json: ["name": "x"])
             expectManagementError(refused, 409, "managed_by_configuration")
             #expect(refused.json["message"]?.stringValue?.contains("tenants/acme.yaml:") == true)
-            expectManagementError(try await api.send(.post, "/roles", json: ["name": "x"]), 409, "managed_by_configuration")
+            expectManagementError(try await api.send(.post, "/connections", json: ["name": "x"]), 409, "managed_by_configuration")
 
             let servers = try #require(try await api.send(.get, "/resource-servers").json.arrayValue)
             #expect(servers.contains { $0["identifier"] == "http://localhost/acme/api/v2/" && $0["is_system"] == true })
