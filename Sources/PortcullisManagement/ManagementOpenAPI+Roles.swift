@@ -31,8 +31,11 @@ extension ManagementOpenAPI {
             ],
             "/roles/{id}/users": [
                 "get": operation("The users holding a role (tenant-wide or in an organization), by user id",
-                                 scope: "read:role_members", parameters: [roleID] + Array(pageParameters.prefix(2)),
-                                 ok: arrayOf("RoleMember"), errors: roleErrors),
+                                 scope: "read:role_members", parameters: [roleID] + pageParameters + [
+                                     query("from", "Checkpoint: the `next` of the previous answer"),
+                                     query("take", "Checkpoint page size", schema: ["type": "integer", "minimum": 1, "maximum": 100]),
+                                 ], ok: ["anyOf": [arrayOf("RoleMember"), ref("RoleMemberPage"), ref("RoleMemberList")]],
+                                 errors: roleErrors),
                 "post": operation("Give a role to users, tenant-wide", scope: "create:role_members", parameters: [roleID],
                                   body: "UserIDs", errors: writeErrors),
             ],

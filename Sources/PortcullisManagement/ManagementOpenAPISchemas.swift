@@ -109,6 +109,8 @@ extension ManagementOpenAPI {
                                      required: ["permission_name", "resource_server_identifier", "sources"]),
             "UserPermissionPage": page("permissions", "UserPermission"),
             "RoleMember": object(["user_id": string, "email": string, "name": string, "picture": string], required: ["user_id"]),
+            "RoleMemberPage": page("users", "RoleMember"),
+            "RoleMemberList": object(["users": arrayOf("RoleMember"), "next": string], required: ["users"]),
             "ClientGrant": object(["id": string, "client_id": string, "audience": string, "scope": strings,
                                    "managed_by": string, "source": ["type": "object"]]),
         ]

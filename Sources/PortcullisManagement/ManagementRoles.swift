@@ -95,14 +95,29 @@ public struct ManagementRoles: Sendable {
         return .noContent
     }
 
-    /// `GET /roles/{id}/users` (paging; ordered by user id).
+    /// `GET /roles/{id}/users`, ordered by user id: by page (`page`, `per_page`, `include_totals`)
+    /// or from a checkpoint (`from`, `take`: `{"users", "next"}`), as Auth0 offers both.
     public func users(_ id: String, _ query: QueryParameters, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
         try caller.require(anyOf: "read:role_members")
-        try query.requireOnly(["page", "per_page"])
-        let list = try ListParameters(query, knownFields: [])
+        try query.requireOnly(["page", "per_page", "include_totals", "from", "take"])
         let role = try await role(id, tenant: tenant)
+        if query["from"] != nil || query["take"] != nil {
+            let take = try query.integer("take", in: 1...100) ?? 50
+            // `from` is the `next` this route answered: the last user's store id.
+            let after = query["from"].flatMap { $0.isEmpty ? nil : (UserLookup.split($0)?.id ?? $0) }
+            let users = try await roles.holders(of: role, in: tenant.config, after: after, limit: take)
+            var answer: [String: JSONValue] = ["users": .array(users.map(RoleRepresentation.member))]
+            if users.count == take, let last = users.last { answer["next"] = .string(last.id) }
+            return ManagementResponse(.object(answer))
+        }
+        let list = try ListParameters(query, knownFields: [])
         let users = try await roles.holders(of: role, in: tenant.config, offset: list.page * list.perPage, limit: list.perPage)
-        return ManagementResponse(.array(users.map(RoleRepresentation.member)))
+        let items = JSONValue.array(users.map(RoleRepresentation.member))
+        guard list.includeTotals else { return ManagementResponse(items) }
+        return ManagementResponse([
+            "start": .int(list.page * list.perPage), "limit": .int(list.perPage), "length": .int(users.count),
+            "total": .int(try await roles.holderCount(of: role, in: tenant.config)), "users": items,
+        ])
     }
 
     /// `POST /roles/{id}/users` `{users: [...]}`: gives the role to each user, tenant-wide.

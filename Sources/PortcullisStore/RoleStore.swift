@@ -40,6 +40,10 @@ public protocol RoleStore: Sendable {
     func permissions(ofRoles roleNames: [String], tenantID: String) async throws -> [RolePermission]
 
     /// The users holding the role named `roleName` tenant-wide or in any organization, each once,
-    /// ordered by user id, from `offset`, at most `limit` (≤ 100).
-    func holders(ofRole roleName: String, tenantID: String, offset: Int, limit: Int) async throws -> [User]
+    /// ordered by user id: those after the id `after` (a checkpoint) when given, skipping `offset`,
+    /// at most `limit` (≤ 100).
+    func holders(ofRole roleName: String, tenantID: String, after: String?, offset: Int, limit: Int) async throws -> [User]
+
+    /// How many users hold the role (for `include_totals`).
+    func holderCount(ofRole roleName: String, tenantID: String) async throws -> Int
 }

@@ -61,8 +61,13 @@ extension StoreConformance {
                                            toRole: role.id, tenantID: "acme", at: now, events: [])
             try await store.assignRole(tenantID: "acme", userID: ann.id, role: "editor", organizationID: nil, at: now)
             try await store.assignRole(tenantID: "acme", userID: bob.id, role: "editor", organizationID: organization.id, at: now)
-            try expectEqual(Set(try await store.holders(ofRole: "editor", tenantID: "acme", offset: 0, limit: 10).map(\.id)),
-                            [ann.id, bob.id], "holders, tenant-wide and in an organization")
+            let holders = try await store.holders(ofRole: "editor", tenantID: "acme", after: nil, offset: 0, limit: 10).map(\.id)
+            try expectEqual(holders, [ann.id, bob.id].sorted(), "holders, tenant-wide and in an organization, by id")
+            try expectEqual(try await store.holders(ofRole: "editor", tenantID: "acme", after: holders[0], offset: 0, limit: 10).map(\.id),
+                            [holders[1]], "after a checkpoint")
+            try expectEqual(try await store.holders(ofRole: "editor", tenantID: "acme", after: nil, offset: 1, limit: 10).map(\.id),
+                            [holders[1]], "from an offset")
+            try expectEqual(try await store.holderCount(ofRole: "editor", tenantID: "acme"), 2, "counted")
 
             role.name = "writer"
             role.updatedAt = ConformanceFixtures.date(plusSeconds: 1)

@@ -127,7 +127,7 @@ extension SQLiteStore: RoleStore {
         }
     }
 
-    public func holders(ofRole roleName: String, tenantID: String, offset: Int, limit: Int) async throws -> [User] {
+    public func holders(ofRole roleName: String, tenantID: String, after: String?, offset: Int, limit: Int) async throws -> [User] {
         guard (1...100).contains(limit), offset >= 0 else {
             throw StoreError.invalidInput("role holders: limit must be 1 to 100 and offset not negative")
         }
@@ -135,9 +135,18 @@ extension SQLiteStore: RoleStore {
             try Row.fetchAll(db, sql: """
                 SELECT \(SQLiteUserRows.columns) FROM users
                 WHERE tenant_id = ? AND id IN (SELECT user_id FROM role_assignments WHERE tenant_id = ? AND role = ?)
+                  AND id > ?
                 ORDER BY id LIMIT ? OFFSET ?
-                """, arguments: [tenantID, tenantID, roleName, limit, offset])
+                """, arguments: [tenantID, tenantID, roleName, after ?? "", limit, offset])
             .map(User.init(row:))
+        }
+    }
+
+    public func holderCount(ofRole roleName: String, tenantID: String) async throws -> Int {
+        try await read("count role holders") { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT user_id) FROM role_assignments WHERE tenant_id = ? AND role = ?
+                """, arguments: [tenantID, roleName]) ?? 0
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisStore
 
@@ -30,14 +31,15 @@ extension AdminContext {
         throw ExitCode(1)
     }
 
-    /// Refuses a role the tenant's configuration does not define, naming the ones it does.
-    func requireRole(_ role: String, in tenant: Tenant) throws {
-        let defined = tenant.config.roles.map(\.name.value)
-        guard defined.contains(role) else {
-            printError("error: no role \"\(role)\" in tenant \(tenant.id) ("
-                + (defined.isEmpty ? "it defines none; add them under `roles:` in its configuration file"
-                                   : "roles: \(defined.joined(separator: ", "))") + ")")
-            throw ExitCode(1)
-        }
+    /// The role named `name`, configured or created at runtime, or an error line naming the ones
+    /// the tenant has.
+    func role(_ name: String, in tenant: Tenant) async throws -> TenantRole {
+        let roles = RoleService(storage: storage)
+        if let role = try await roles.role(named: name, in: tenant.config) { return role }
+        let defined = try await roles.roles(in: tenant.config).map(\.name)
+        printError("error: no role \"\(name)\" in tenant \(tenant.id) ("
+            + (defined.isEmpty ? "it defines none; add them under `roles:` in its configuration file"
+                               : "roles: \(defined.joined(separator: ", "))") + ")")
+        throw ExitCode(1)
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import PortcullisAccounts
 import PortcullisStore
 
 struct RolesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "roles", abstract: "Assign the tenant's configured roles to users, tenant-wide or in an organization.",
+        commandName: "roles", abstract: "Assign the tenant's roles (configured or created through the management API) to users, tenant-wide or in an organization.",
         subcommands: [Assign.self, Unassign.self, List.self])
 
     /// What `assign` and `unassign` name: one user, one role, and where it applies.
@@ -14,7 +15,7 @@ struct RolesCommand: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "Database connection of the user (default: the tenant's first).") var connection: String?
         @Option(help: "The user's email address.") var email: String
-        @Option(help: "Role name, as defined under `roles:` in the tenant's configuration.") var role: String
+        @Option(help: "Role name: one under `roles:` in the tenant's configuration, or a runtime role.") var role: String
         @Option(help: "Organization name or id: the role applies only in it (default: tenant-wide).") var organization: String?
 
         /// The open store, the user and the organization, or an error line and exit code 1.
@@ -28,13 +29,6 @@ struct RolesCommand: AsyncParsableCommand {
         }
 
         /// "admin" or "admin in acme-corp", for messages.
-        func event(_ kind: DomainEventKind, _ user: User, _ organization: Organization?) -> DomainEvent {
-            var details = ["role": role]
-            if let organization { details["organization_id"] = organization.id }
-            return DomainEvent(kind, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
-                               details: details)
-        }
-
         func describe(_ organization: Organization?) -> String {
             organization.map { "\(role) in \($0.name)" } ?? "\(role) (tenant-wide)"
         }
@@ -48,18 +42,19 @@ struct RolesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (admin, user, organization) = try await selection.resolve()
-            try admin.requireRole(selection.role, in: admin.tenant(selection.tenant))
+            let tenant = try admin.tenant(selection.tenant)
+            let role = try await admin.role(selection.role, in: tenant)
             let what = selection.describe(organization)
-            if let organization,
-               !(try await admin.storage.isMember(tenantID: user.tenantID, organizationID: organization.id, userID: user.id)) {
-                printError("error: \(user.email) is not a member of organization \(organization.name); add them first "
-                    + "with `portcullis orgs add-member --name \(organization.name) --email \(user.email)`")
+            let added: Int
+            do {
+                added = try await RoleService(storage: admin.storage).assign(
+                    [role], to: user.id, organizationID: organization?.id, in: tenant.config, by: AdminContext.actor)
+            } catch RoleFailure.notAMember {
+                printError("error: \(user.email) is not a member of organization \(organization?.name ?? ""); add them first "
+                    + "with `portcullis orgs add-member --name \(organization?.name ?? "") --email \(user.email)`")
                 throw ExitCode(1)
             }
-            let isNew = try await admin.storage.assignRole(
-                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id, at: Date(),
-                events: [selection.event(.roleAssigned, user, organization)])
-            print(isNew ? "assigned \(what) to \(user.email)" : "\(user.email) already has \(what); nothing changed")
+            print(added > 0 ? "assigned \(what) to \(user.email)" : "\(user.email) already has \(what); nothing changed")
         }
     }
 
@@ -72,16 +67,16 @@ struct RolesCommand: AsyncParsableCommand {
         func run() async throws {
             let (admin, user, organization) = try await selection.resolve()
             let what = selection.describe(organization)
-            let removed = try await admin.storage.unassignRole(
-                tenantID: user.tenantID, userID: user.id, role: selection.role, organizationID: organization?.id,
-                events: [selection.event(.roleUnassigned, user, organization)])
-            if removed {
+            let tenant = try admin.tenant(selection.tenant)
+            let removed = try await RoleService(storage: admin.storage).unassign(
+                [selection.role], from: user.id, organizationID: organization?.id, in: tenant.config, by: AdminContext.actor)
+            if removed > 0 {
                 print("unassigned \(what) from \(user.email)")
                 return
             }
             // A role dropped from the configuration can still be unassigned (above); an unknown one
             // that nobody holds is most likely a typo.
-            try admin.requireRole(selection.role, in: admin.tenant(selection.tenant))
+            _ = try await admin.role(selection.role, in: tenant)
             print("\(user.email) does not have \(what); nothing changed")
         }
     }

@@ -48,8 +48,13 @@ public struct RoleService: Sendable {
     }
 
     /// The users holding the role (tenant-wide or in an organization), by user id.
-    public func holders(of role: TenantRole, in tenant: TenantConfig, offset: Int, limit: Int) async throws -> [User] {
-        try await storage.holders(ofRole: role.name, tenantID: tenant.id.value, offset: offset, limit: limit)
+    public func holders(of role: TenantRole, in tenant: TenantConfig, after: String? = nil, offset: Int = 0,
+                        limit: Int) async throws -> [User] {
+        try await storage.holders(ofRole: role.name, tenantID: tenant.id.value, after: after, offset: offset, limit: limit)
+    }
+
+    public func holderCount(of role: TenantRole, in tenant: TenantConfig) async throws -> Int {
+        try await storage.holderCount(ofRole: role.name, tenantID: tenant.id.value)
     }
 
     // MARK: Runtime roles
