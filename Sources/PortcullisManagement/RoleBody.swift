@@ -11,7 +11,7 @@ public enum RoleBody {
     /// `POST /roles`: `{name, description?}`; `PATCH /roles/{id}`: both optional.
     public static func role(_ data: Data, requireName: Bool) throws(ManagementError) -> (name: String?, description: String?) {
         let body = try UserBody.object(data)
-        try requireOnly(body, ["name", "description"])
+        try UserBody.requireOnly(body, ["name", "description"])
         let name = try text(body, "name")
         if requireName, name == nil { throw .invalidBody("Missing required property: name") }
         return (name, try text(body, "description"))
@@ -20,11 +20,11 @@ public enum RoleBody {
     /// `{permissions: [{resource_server_identifier, permission_name}]}`.
     public static func permissions(_ data: Data) throws(ManagementError) -> [RolePermission] {
         let body = try UserBody.object(data)
-        try requireOnly(body, ["permissions"])
+        try UserBody.requireOnly(body, ["permissions"])
         var result: [RolePermission] = []
         for entry in try list(body, "permissions") {
             guard case .object(let object) = entry else { throw .invalidBody("Expected type object for permissions[]") }
-            try requireOnly(object, ["resource_server_identifier", "permission_name"])
+            try UserBody.requireOnly(object, ["resource_server_identifier", "permission_name"])
             guard let server = try text(object, "resource_server_identifier"), let name = try text(object, "permission_name") else {
                 throw .invalidBody("permissions[] needs resource_server_identifier and permission_name")
             }
@@ -36,7 +36,7 @@ public enum RoleBody {
     /// `{key: ["id", …]}`: role ids (`roles`) or user ids (`users`).
     public static func identifiers(_ data: Data, key: String) throws(ManagementError) -> [String] {
         let body = try UserBody.object(data)
-        try requireOnly(body, [key])
+        try UserBody.requireOnly(body, [key])
         return try list(body, key).map { (entry) throws(ManagementError) -> String in
             guard case .string(let id) = entry, !id.isEmpty, id.utf8.count <= 200 else {
                 throw .invalidBody("Expected non-empty strings in \(key)")
@@ -58,11 +58,5 @@ public enum RoleBody {
         guard let value = body[key] else { return nil }
         guard case .string(let text) = value else { throw .invalidBody("Expected type string for \(key)") }
         return text
-    }
-
-    private static func requireOnly(_ body: [String: JSONValue], _ allowed: Set<String>) throws(ManagementError) {
-        if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw .invalidBody("Additional properties not allowed: \(unknown.prefix(64))")
-        }
     }
 }

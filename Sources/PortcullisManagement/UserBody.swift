@@ -96,7 +96,8 @@ public enum UserBody {
 
     // MARK: Fields
 
-    private static func requireOnly(_ body: [String: JSONValue], _ allowed: [String]) throws(ManagementError) {
+    /// Refuses keys outside `allowed`, naming the first unknown one (shared by every body parser).
+    static func requireOnly(_ body: [String: JSONValue], _ allowed: [String]) throws(ManagementError) {
         let allowed = Set(allowed)
         if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw .invalidBody("Additional properties not allowed: \(unknown.prefix(64))")
