@@ -12,17 +12,20 @@ public struct Organization: Sendable, Hashable {
     public var displayName: String?
     /// Text of a JSON object with the operator's own data about the organization.
     public var metadataJSON: String
+    /// What the hosted pages show when a login runs in this organization's context.
+    public var branding: OrganizationBranding
     public var createdAt: Date
 
     public init(
         id: String = Organization.makeID(), tenantID: String, name: String, displayName: String? = nil,
-        metadataJSON: String = "{}", createdAt: Date
+        metadataJSON: String = "{}", branding: OrganizationBranding = OrganizationBranding(), createdAt: Date
     ) {
         self.id = id
         self.tenantID = tenantID
         self.name = name
         self.displayName = displayName
         self.metadataJSON = metadataJSON
+        self.branding = branding
         self.createdAt = createdAt
     }
 
@@ -34,6 +37,22 @@ public struct Organization: Sendable, Hashable {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
         }
     }
+}
+
+/// An organization's own logo and colors, each replacing the tenant's when set. The service layer
+/// validates them (an https logo URL, `#rrggbb` colors); the store keeps what it is given.
+public struct OrganizationBranding: Sendable, Hashable {
+    public var logoURL: String?
+    public var primaryColor: String?
+    public var pageBackground: String?
+
+    public init(logoURL: String? = nil, primaryColor: String? = nil, pageBackground: String? = nil) {
+        self.logoURL = logoURL
+        self.primaryColor = primaryColor
+        self.pageBackground = pageBackground
+    }
+
+    public var isEmpty: Bool { logoURL == nil && primaryColor == nil && pageBackground == nil }
 }
 
 /// A user's membership of an organization.

@@ -335,6 +335,32 @@ public enum SQLiteMigrations {
             );
             CREATE INDEX role_assignments_by_role ON role_assignments (tenant_id, role, user_id);
             """),
+        ("v14_organization_details", """
+            -- Organization branding for the hosted pages, and the connections enabled per
+            -- organization. connection names a configured connection (not a foreign key: the
+            -- configuration is not in the database).
+            ALTER TABLE organizations ADD COLUMN logo_url TEXT;
+            ALTER TABLE organizations ADD COLUMN primary_color TEXT;
+            ALTER TABLE organizations ADD COLUMN page_background TEXT;
+            CREATE TABLE organization_connections (
+                tenant_id                  TEXT    NOT NULL,
+                organization_id            TEXT    NOT NULL,
+                connection                 TEXT    NOT NULL,
+                assign_membership_on_login INTEGER NOT NULL,
+                show_as_button             INTEGER NOT NULL,
+                is_signup_enabled          INTEGER NOT NULL,
+                created_at                 INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, organization_id, connection),
+                FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+            );
+            -- Before this version any connection could log in to an organization; from now on only
+            -- enabled ones can. Enabling, for each existing organization, every connection its
+            -- tenant's users belong to keeps the logins that worked before the upgrade working.
+            INSERT INTO organization_connections
+                (tenant_id, organization_id, connection, assign_membership_on_login, show_as_button, is_signup_enabled, created_at)
+            SELECT o.tenant_id, o.id, c.connection, 0, 1, 0, o.created_at
+            FROM organizations o JOIN (SELECT DISTINCT tenant_id, connection FROM users) c ON c.tenant_id = o.tenant_id;
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).
