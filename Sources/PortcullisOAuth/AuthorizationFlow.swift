@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
@@ -81,15 +82,16 @@ public struct AuthorizationFlow: Sendable {
         }
         var organizationID: String?
         if let wanted = request.organization {
-            let organization: Organization?
-            if let byID = try await storage.organization(tenantID: tenant.id, id: wanted) { organization = byID } else {
-                organization = try await storage.organization(tenantID: tenant.id, name: wanted)
-            }
-            guard let organization else { return fail(.invalidRequest, "unknown organization \(wanted)") }
-            guard try await storage.isMember(tenantID: tenant.id, organizationID: organization.id, userID: user.id) else {
+            switch try await OrganizationAccess.decide(wanted, for: user, storage: storage, joinAtLogin: true, now: now) {
+            case .allowed(let organization):
+                organizationID = organization.id
+            case .unknownOrganization:
+                return fail(.invalidRequest, "unknown organization \(wanted)")
+            case .connectionNotEnabled(let organization, let connection):
+                return fail(.accessDenied, "connection \(connection) is not enabled for organization \(organization.name)")
+            case .notAMember(let organization):
                 return fail(.accessDenied, "the user is not a member of organization \(organization.name)")
             }
-            organizationID = organization.id
         }
         // What the user holds matters only to an API that enforces policies; skip the reads otherwise.
         var held: Set<String> = []

@@ -43,3 +43,18 @@ extension AdminContext {
         throw ExitCode(1)
     }
 }
+
+extension OrganizationFailure {
+    /// The refusal as one line of the CLI.
+    func line(tenant: String) -> String {
+        switch self {
+        case .noSuchOrganization(let id): "no organization \"\(id)\" in tenant \(tenant)"
+        case .nameTaken(let name): "tenant \(tenant) already has an organization named \(name)"
+        case .invalid(let reason): reason
+        case .noSuchUser(let id): "no user \(id) in tenant \(tenant)"
+        case .unknownConnection(let name): "tenant \(tenant) has no connection \(name)"
+        case .connectionAlreadyEnabled(let name): "connection \(name) is already enabled for the organization"
+        case .connectionNotEnabled(let name): "connection \(name) is not enabled for the organization"
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PortcullisAccounts
 import PortcullisStore
 
 extension OrgsCommand {
@@ -24,11 +25,9 @@ extension OrgsCommand {
 
         func run() async throws {
             let (admin, organization, user) = try await selection.resolve()
-            let isNew = try await admin.storage.addMember(
-                tenantID: user.tenantID, organizationID: organization.id, userID: user.id, at: Date(), events: [
-                    DomainEvent(.memberAdded, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
-                                details: ["organization_id": organization.id]),
-                ])
+            let tenant = try admin.tenant(user.tenantID)
+            let isNew = try await OrganizationService(storage: admin.storage)
+                .addMembers([user.id], to: organization.id, in: tenant.config, by: AdminContext.actor) > 0
             print(isNew ? "added \(user.email) to \(organization.name)"
                         : "\(user.email) is already a member of \(organization.name); nothing changed")
         }
@@ -45,11 +44,9 @@ extension OrgsCommand {
             let (admin, organization, user) = try await selection.resolve()
             let roles = try await admin.storage.roleAssignments(tenantID: user.tenantID, userID: user.id)
                 .filter { $0.organizationID == organization.id }.map(\.role)
-            let removed = try await admin.storage.removeMember(
-                tenantID: user.tenantID, organizationID: organization.id, userID: user.id, events: [
-                    DomainEvent(.memberRemoved, tenantID: user.tenantID, subject: .user(user.id), actor: AdminContext.actor,
-                                details: ["organization_id": organization.id]),
-                ])
+            let tenant = try admin.tenant(user.tenantID)
+            let removed = try await OrganizationService(storage: admin.storage)
+                .removeMembers([user.id], from: organization.id, in: tenant.config, by: AdminContext.actor) > 0
             guard removed else {
                 print("\(user.email) is not a member of \(organization.name); nothing changed")
                 return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PortcullisAccounts
 import PortcullisStore
 
 struct OrgsCommand: AsyncParsableCommand {
@@ -34,11 +35,17 @@ struct OrgsCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an organization and print its id.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an organization and print its id.",
+            discussion: """
+                Only the connections enabled for an organization can log in to it. Without --connection, \
+                every connection of the tenant is enabled; name some to enable only those.
+                """)
 
         @OptionGroup var scope: TenantOptions
         @Option(help: "Name: 1 to 50 lowercase letters, digits, '-' or '_', unique in the tenant.") var name: String
         @Option(help: "Name shown to people.") var displayName: String?
+        @Option(name: .customLong("connection"), help: "A connection to enable (repeat for several).") var connections: [String] = []
 
         func run() async throws {
             guard Organization.isValidName(name) else {
@@ -46,17 +53,18 @@ struct OrgsCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let admin = try await scope.open()
-            let organization = Organization(tenantID: scope.tenant, name: name, displayName: displayName, createdAt: Date())
+            let tenant = try admin.tenant(scope.tenant)
+            let names = connections.isEmpty ? tenant.config.connections.map(\.name.value) : connections
             do {
-                try await admin.storage.createOrganization(organization, events: [
-                    DomainEvent(.organizationCreated, tenantID: scope.tenant, subject: .organization(organization.id),
-                                actor: AdminContext.actor, details: ["name": name]),
-                ])
-            } catch StoreError.conflict {
-                printError("error: tenant \(scope.tenant) already has an organization named \(name)")
+                let (organization, _) = try await OrganizationService(storage: admin.storage).create(
+                    OrganizationFields(name: name, displayName: displayName.map { .some($0) }),
+                    connections: names.map { ($0, OrganizationConnectionOptions()) },
+                    in: tenant.config, by: AdminContext.actor)
+                print(organization.id)
+            } catch let failure as OrganizationFailure {
+                printError("error: " + failure.line(tenant: scope.tenant))
                 throw ExitCode(1)
             }
-            print(organization.id)
         }
     }
 
@@ -68,11 +76,9 @@ struct OrgsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (admin, organization) = try await selection.open()
-            let members = try await admin.storage.members(tenantID: selection.tenant, organizationID: organization.id).count
-            _ = try await admin.storage.deleteOrganization(tenantID: selection.tenant, id: organization.id, events: [
-                DomainEvent(.organizationDeleted, tenantID: selection.tenant, subject: .organization(organization.id),
-                            actor: AdminContext.actor, details: ["name": organization.name]),
-            ])
+            let tenant = try admin.tenant(selection.tenant)
+            let members = try await OrganizationService(storage: admin.storage)
+                .delete(id: organization.id, in: tenant.config, by: AdminContext.actor)
             print("deleted organization \(organization.name) (\(organization.id)) and its \(members) membership\(members == 1 ? "" : "s")")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAccounts
 import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
@@ -46,13 +47,12 @@ public struct RefreshTokenGrant: Grant {
         guard widened.isEmpty else {
             throw .invalidScope("scopes not granted originally: \(widened.joined(separator: " "))")
         }
-        var organizationID = record.organizationID
-        if let wanted = try request.parameters.single("organization") {
-            organizationID = try await memberOrganization(wanted, userID: record.userID, in: context)
-        }
-
         let user = try await context.store { try await storage.user(tenantID: tenantID, id: record.userID) }
         guard let user, !user.blocked else { throw .invalidGrant("the user can no longer log in") }
+        var organizationID = record.organizationID
+        if let wanted = try request.parameters.single("organization") {
+            organizationID = try await memberOrganization(wanted, user: user, in: context)
+        }
 
         var successor = record
         successor.createdAt = context.now
@@ -92,19 +92,20 @@ public struct RefreshTokenGrant: Grant {
         return try await tokens.response(in: context, refreshToken: refreshPlain)
     }
 
-    /// The organization named by ID or name, if the user is a member; otherwise no token.
-    private func memberOrganization(_ wanted: String, userID: String, in context: GrantContext) async throws(OAuthError) -> String {
-        let tenantID = context.tenant.id
+    /// The organization named by ID or name, if the user is a member through an enabled
+    /// connection; otherwise no token (a refresh never adds a member).
+    private func memberOrganization(_ wanted: String, user: User, in context: GrantContext) async throws(OAuthError) -> String {
         let storage = context.storage
-        let organization = try await context.store {
-            if let byID = try await storage.organization(tenantID: tenantID, id: wanted) { return Optional(byID) }
-            return try await storage.organization(tenantID: tenantID, name: wanted)
+        let decision = try await context.store {
+            try await OrganizationAccess.decide(wanted, for: user, storage: storage, joinAtLogin: false, now: context.now)
         }
-        guard let organization else { throw .invalidGrant("unknown organization \(wanted)") }
-        let member = try await context.store {
-            try await storage.isMember(tenantID: tenantID, organizationID: organization.id, userID: userID)
+        switch decision {
+        case .allowed(let organization): return organization.id
+        case .unknownOrganization: throw .invalidGrant("unknown organization \(wanted)")
+        case .connectionNotEnabled(let organization, let connection):
+            throw .invalidGrant("connection \(connection) is not enabled for organization \(organization.name)")
+        case .notAMember(let organization):
+            throw .invalidGrant("the user is not a member of organization \(organization.name)")
         }
-        guard member else { throw .invalidGrant("the user is not a member of organization \(organization.name)") }
-        return organization.id
     }
 }

@@ -31,7 +31,11 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case grantRevoked = "grant.revoked"
     // Organizations and access
     case organizationCreated = "organization.created"
+    case organizationUpdated = "organization.updated"
     case organizationDeleted = "organization.deleted"
+    case organizationConnectionEnabled = "organization.connection_enabled"
+    case organizationConnectionUpdated = "organization.connection_updated"
+    case organizationConnectionDisabled = "organization.connection_disabled"
     case memberAdded = "organization.member_added"
     case memberRemoved = "organization.member_removed"
     case roleCreated = "role.created"

@@ -105,8 +105,10 @@ struct AuthorizeEndpointTests {
         let user = try await server.createAcmeUser()
         let org = Organization(tenantID: "acme", name: "wayne", createdAt: Date())
         let other = Organization(tenantID: "acme", name: "stark", createdAt: Date())
-        try await server.storage.createOrganization(org)
-        try await server.storage.createOrganization(other)
+        for organization in [org, other] {
+            try await server.storage.createOrganization(organization, connections: [OrganizationConnection(
+                tenantID: "acme", organizationID: organization.id, connection: user.connection, createdAt: Date())], events: [])
+        }
         _ = try await server.storage.addMember(tenantID: "acme", organizationID: org.id, userID: user.id, at: Date())
         try await server.application(services: server.makeServices()).test(.router) { client in
             var rp = RelyingParty(client)
