@@ -18,7 +18,7 @@ public enum ManagementOpenAPI {
             "paths": .object(paths),
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
-                "schemas": .object(Schemas.all),
+                "schemas": .object(Schemas.all.merging(Schemas.organizations) { first, _ in first }),
             ],
         ]
     }
@@ -131,6 +131,7 @@ public enum ManagementOpenAPI {
             ]
         }
         paths.merge(rolePaths) { first, _ in first }
+        paths.merge(organizationPaths) { first, _ in first }
         return paths
     }()
 

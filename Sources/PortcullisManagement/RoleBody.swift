@@ -45,7 +45,9 @@ public enum RoleBody {
         }
     }
 
-    private static func list(_ body: [String: JSONValue], _ key: String) throws(ManagementError) -> [JSONValue] {
+    // `list` and `text` read the organization bodies too.
+
+    static func list(_ body: [String: JSONValue], _ key: String) throws(ManagementError) -> [JSONValue] {
         guard let value = body[key] else { throw .invalidBody("Missing required property: \(key)") }
         guard case .array(let items) = value else { throw .invalidBody("Expected type array for \(key)") }
         guard (1...maximumEntries).contains(items.count) else {
@@ -54,7 +56,7 @@ public enum RoleBody {
         return items
     }
 
-    private static func text(_ body: [String: JSONValue], _ key: String) throws(ManagementError) -> String? {
+    static func text(_ body: [String: JSONValue], _ key: String) throws(ManagementError) -> String? {
         guard let value = body[key] else { return nil }
         guard case .string(let text) = value else { throw .invalidBody("Expected type string for \(key)") }
         return text

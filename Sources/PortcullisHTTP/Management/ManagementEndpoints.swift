@@ -13,6 +13,7 @@ struct ManagementEndpoints {
     let identities: ManagementIdentities
     let roles: ManagementRoles
     let userRoles: ManagementUserRoles
+    let organizations: ManagementOrganizations
     let views = ManagementConfigViews()
     let tokens = ManagementTokenCache()
 
@@ -22,6 +23,7 @@ struct ManagementEndpoints {
         logs = ManagementLogs(storage: services.storage)
         roles = ManagementRoles(storage: services.storage)
         userRoles = ManagementUserRoles(storage: services.storage)
+        organizations = ManagementOrganizations(storage: services.storage)
         identities = ManagementIdentities(storage: services.storage, accounts: services.accounts)
         sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
                                       grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
@@ -50,6 +52,14 @@ struct ManagementEndpoints {
         ("/roles/{id}/permissions", [.get, .post, .delete]), ("/roles/{id}/users", [.get, .post]),
     ]
 
+    static let organizationRoutes: [RouteMethods] = [
+        ("/organizations", [.get, .post]), ("/organizations/{id}", [.get, .patch, .delete]),
+        ("/organizations/name/{name}", [.get]), ("/organizations/{id}/members", [.get, .post, .delete]),
+        ("/organizations/{id}/members/{user_id}/roles", [.get, .post, .delete]),
+        ("/organizations/{id}/enabled_connections", [.get, .post]),
+        ("/organizations/{id}/enabled_connections/{connection_id}", [.get, .patch, .delete]),
+    ]
+
     static let configViewRoutes: [RouteMethods] = ManagementConfigViews.Collection.allCases.flatMap { collection -> [RouteMethods] in
         // Writes are routed to answer 409 naming the file; the document lists them as such.
         [("/\(collection.rawValue)", [.get, .post]), ("/\(collection.rawValue)/{id}", [.get, .patch, .put, .delete])]
@@ -57,7 +67,7 @@ struct ManagementEndpoints {
 
     /// Every path and method served (besides `/openapi.json` itself), for the OpenAPI document's
     /// completeness test.
-    static let routes: [RouteMethods] = userRoutes + otherRoutes + configViewRoutes
+    static let routes: [RouteMethods] = userRoutes + otherRoutes + organizationRoutes + configViewRoutes
 
     func register(on router: Router<PortcullisRequestContext>) {
         let api = router.group("/api/v2")
@@ -150,6 +160,7 @@ struct ManagementEndpoints {
             .get: { try await roles.users($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
             .post: { try await roles.assignUsers($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
         ])
+        registerOrganizations(route)
         for collection in ManagementConfigViews.Collection.allCases {
             let refuse: Operation = { try views.refuseWrite(collection, id: $0.parameters["id"], tenant: $0.tenant).thrown() }
             route("/\(collection.rawValue)", [

@@ -1,0 +1,102 @@
+import Foundation
+import PortcullisAccounts
+import PortcullisConfig
+import PortcullisCore
+import PortcullisStore
+
+/// `/organizations…`: organizations, their members, member roles and enabled connections,
+/// through ``OrganizationService`` (and ``RoleService`` for member roles).
+public struct ManagementOrganizations: Sendable {
+    let organizations: OrganizationService
+    let roles: RoleService
+    let lookup: UserLookup
+
+    public init(storage: any PortcullisStorage) {
+        organizations = OrganizationService(storage: storage)
+        roles = RoleService(storage: storage)
+        lookup = UserLookup(storage: storage)
+    }
+
+    /// `GET /organizations`: by page (`page`, `per_page`, `include_totals`), ordered by name, or
+    /// from a checkpoint (`from`, `take`: `{"organizations", "next"}`), ordered by id.
+    public func list(_ query: QueryParameters, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
+        try caller.require(anyOf: "read:organizations")
+        try query.requireOnly(["page", "per_page", "include_totals", "from", "take"])
+        if query["from"] != nil || query["take"] != nil {
+            let take = try query.integer("take", in: 1...100) ?? 50
+            let after = query["from"].flatMap { $0.isEmpty ? nil : $0 }
+            let found = try await organizations.organizations(in: tenant.config, after: after, limit: take)
+            var answer: [String: JSONValue] = ["organizations": .array(found.map(OrganizationRepresentation.json))]
+            if found.count == take, let last = found.last { answer["next"] = .string(last.id) }
+            return ManagementResponse(.object(answer))
+        }
+        let list = try ListParameters(query, knownFields: [])
+        let found = try await organizations.organizations(in: tenant.config, offset: list.page * list.perPage, limit: list.perPage)
+        let items = JSONValue.array(found.map(OrganizationRepresentation.json))
+        guard list.includeTotals else { return ManagementResponse(items) }
+        return ManagementResponse([
+            "start": .int(list.page * list.perPage), "limit": .int(list.perPage), "length": .int(found.count),
+            "total": .int(try await organizations.organizationCount(in: tenant.config)), "organizations": items,
+        ])
+    }
+
+    public func get(_ id: String, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
+        try caller.require(anyOf: "read:organizations")
+        return ManagementResponse(OrganizationRepresentation.json(try await organization(id, tenant: tenant)))
+    }
+
+    /// `GET /organizations/name/{name}`.
+    public func byName(_ name: String, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
+        try caller.require(anyOf: "read:organizations")
+        let found = try await Self.mapping { try await organizations.organization(named: name, in: tenant.config) }
+        // The CLI's fallback to an id is not part of this route.
+        guard found.name.lowercased() == name.lowercased() else { throw OrganizationRepresentation.error(.noSuchOrganization(name)) }
+        return ManagementResponse(OrganizationRepresentation.json(found))
+    }
+
+    /// `POST /organizations`: 201 with the organization and its `enabled_connections`.
+    public func create(_ body: Data, tenant: Tenant, caller: ManagementCaller,
+                       request: EventRequestContext?) async throws -> ManagementResponse {
+        try caller.require(anyOf: "create:organizations")
+        let (fields, connections) = try OrganizationBody.organization(body, creating: true)
+        let (organization, enabled) = try await Self.mapping {
+            try await organizations.create(fields, connections: connections, in: tenant.config, by: caller.actor, request: request)
+        }
+        guard case .object(var object) = OrganizationRepresentation.json(organization) else { return .noContent }
+        if !enabled.isEmpty { object["enabled_connections"] = .array(enabled.map { OrganizationRepresentation.json($0, tenant: tenant) }) }
+        return ManagementResponse(status: 201, .object(object))
+    }
+
+    public func update(_ id: String, _ body: Data, tenant: Tenant, caller: ManagementCaller,
+                       request: EventRequestContext?) async throws -> ManagementResponse {
+        try caller.require(anyOf: "update:organizations")
+        let (fields, _) = try OrganizationBody.organization(body, creating: false)
+        let organization = try await Self.mapping {
+            try await organizations.update(id: id, fields, in: tenant.config, by: caller.actor, request: request)
+        }
+        return ManagementResponse(OrganizationRepresentation.json(organization))
+    }
+
+    /// `DELETE /organizations/{id}`: 204; memberships, member roles and enabled connections go with it.
+    public func delete(_ id: String, tenant: Tenant, caller: ManagementCaller,
+                       request: EventRequestContext?) async throws -> ManagementResponse {
+        try caller.require(anyOf: "delete:organizations")
+        try await Self.mapping { try await organizations.delete(id: id, in: tenant.config, by: caller.actor, request: request) }
+        return .noContent
+    }
+
+    // MARK: Helpers
+
+    func organization(_ id: String, tenant: Tenant) async throws -> Organization {
+        try await Self.mapping { try await organizations.organization(id: id, in: tenant.config) }
+    }
+
+    /// Runs `body`, answering an ``OrganizationFailure`` or a ``RoleFailure`` in Auth0's shape.
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await ManagementRoles.mapping(body)
+        } catch let failure as OrganizationFailure {
+            throw OrganizationRepresentation.error(failure)
+        }
+    }
+}
