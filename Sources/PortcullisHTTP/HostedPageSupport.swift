@@ -20,6 +20,9 @@ struct HostedPageRequest {
     /// The CSRF token of this browser: kept from its cookie while still valid, else a new one.
     let csrfToken: String
     let csrfIsNew: Bool
+    /// The organization the login runs in (`organization` on /authorize): its name and branding
+    /// replace the tenant's on the page.
+    private(set) var organization: Organization?
 
     init(tenant: Tenant, request: Request, services: ServerServices, uiLocales: String? = nil) {
         self.tenant = tenant
@@ -65,9 +68,24 @@ struct HostedPageRequest {
 
     var frame: PageFrame {
         let branding = tenant.config.branding
-        return PageFrame(tenantName: tenant.config.displayName, logoURL: branding.logoURL?.text,
-                         primaryColor: branding.primaryColor?.value, pageBackground: branding.pageBackground?.value,
+        let own = organization?.branding ?? OrganizationBranding()
+        return PageFrame(tenantName: organization.map { $0.displayName ?? $0.name } ?? tenant.config.displayName,
+                         logoURL: own.logoURL ?? branding.logoURL?.text,
+                         primaryColor: own.primaryColor ?? branding.primaryColor?.value,
+                         pageBackground: own.pageBackground ?? branding.pageBackground?.value,
                          locale: locale, nonce: nonce, csrfToken: csrfToken, assetsPath: basePath + "/assets")
+    }
+
+    /// Shows the page in the organization named by id or name, when the tenant has it. An unknown
+    /// one changes nothing: the authorization request answers for it, the page only looks.
+    mutating func adopt(organization wanted: String?, logger: Logger) async {
+        guard let wanted, !wanted.isEmpty, wanted.utf8.count <= 100 else { return }
+        do {
+            organization = try await services.storage.organization(tenantID: tenant.id, id: wanted)
+            if organization == nil { organization = try await services.storage.organization(tenantID: tenant.id, name: wanted) }
+        } catch {
+            logger.warning("organization branding not loaded: store unavailable", metadata: ["error": "\(error)"])
+        }
     }
 
     func text(_ key: String, _ arguments: [String: String] = [:]) -> String {

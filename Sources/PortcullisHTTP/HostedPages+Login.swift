@@ -12,7 +12,8 @@ import PortcullisUI
 extension HostedPages {
     static func registerLogin(on router: Router<PortcullisRequestContext>, services: ServerServices) {
         postForm("/u/login", on: router, services: services) { form, context in
-            let page = form.page
+            var page = form.page
+            await page.adopt(organization: form.fields["organization"], logger: context.logger)
             let tenant = form.tenant
             let identifier = form["username"].trimmingCharacters(in: .whitespaces)
             let returnTo = ReturnURLPolicy.accept(form.fields["state"], tenant: tenant.config)

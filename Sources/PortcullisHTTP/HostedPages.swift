@@ -18,7 +18,8 @@ enum HostedPages {
                      body: .init(byteBuffer: ByteBuffer(string: services.renderer.stylesheet)))
         }
         router.get("/u/login") { request, context in
-            let page = try hostedPage(request, context, services)
+            var page = try hostedPage(request, context, services)
+            await page.adopt(organization: request.uri.queryParameters.get("organization"), logger: context.logger)
             // login_hint comes from an authorization request (OIDC Core §3.1.2.1): prefill, never trust.
             let hint = request.uri.queryParameters.get("login_hint").map { String($0.prefix(320)) } ?? ""
             return await page.page(.login, values: loginValues(page, username: hint, returnTo: request.uri.queryParameters.get("rd")))
@@ -48,6 +49,7 @@ enum HostedPages {
         if page.tenant.connections.signup != nil { links["signup"] = page.url("signup") }
         var values: [String: Any] = ["action": page.url("login"), "username": username, "links": links]
         if let returnTo { values["transaction"] = returnTo }
+        if let organization = page.organization { values["organization"] = organization.id }
         if let error { values["error"] = error }
         return values
     }

@@ -60,6 +60,7 @@ extension OAuthEndpoints {
             let returnTo = tenant.issuer.text + "/authorize?" + Self.encode(query)
             var login = ["rd": returnTo]
             if let hint = authorization.loginHint { login["login_hint"] = hint }
+            if let organization = authorization.organization { login["organization"] = organization }
             if let locales = authorization.uiLocales { login["ui_locales"] = locales }
             return page.redirect(to: page.url("login") + "?" + Self.encode(login))
         case .consent(let scopes):

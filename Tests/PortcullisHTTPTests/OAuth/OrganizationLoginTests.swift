@@ -59,4 +59,31 @@ struct OrganizationLoginTests {
             #expect(try await server.storage.isMember(tenantID: "acme", organizationID: closed.id, userID: user.id) == false)
         }
     }
+
+    @Test func theLoginPageOfAnOrganizationShowsItsNameLogoAndColours() async throws {
+        let server = try await TestServer()
+        defer { server.remove() }
+        let organization = Organization(
+            tenantID: "acme", name: "wayne", displayName: "Wayne Enterprises",
+            branding: OrganizationBranding(logoURL: "https://wayne.example/logo.png", primaryColor: "#123456"),
+            createdAt: Date())
+        try await server.storage.createOrganization(organization)
+        try await server.application(services: server.makeServices()).test(.router) { client in
+            var rp = RelyingParty(client)
+            let pkce = RelyingParty.pkce()
+            let authorize = try await rp.get("/acme/authorize?" + RelyingParty.query(
+                RelyingParty.spaRequest(state: "b", challenge: pkce.challenge, [("organization", "wayne")])))
+            let location = try #require(authorize.headers[.location])
+            #expect(RelyingParty.parameters(of: location)["organization"] == "wayne")
+            let page = String(buffer: try await rp.get(location).body)
+            #expect(page.contains("Wayne Enterprises"))
+            #expect(page.contains("https://wayne.example/logo.png"))
+            #expect(page.contains("#123456"))
+            #expect(page.contains(#"name="organization" value="\#(organization.id)""#))
+            // Without the organization, the tenant's own look.
+            let plain = String(buffer: try await rp.get("/acme/u/login").body)
+            #expect(!plain.contains("Wayne Enterprises"))
+            #expect(!plain.contains("#123456"))
+        }
+    }
 }
