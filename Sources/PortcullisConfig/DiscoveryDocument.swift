@@ -34,7 +34,7 @@ enum DiscoveryDocument {
             "introspection_endpoint_auth_methods_supported": .array(authMethods.filter { $0 != "none" }.map(JSONValue.string)),
             "code_challenge_methods_supported": ["S256", "plain"],
             "claims_supported": [
-                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "org_id",
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "org_id", "org_name",
                 "name", "given_name", "family_name", "nickname", "preferred_username", "picture", "updated_at",
                 "email", "email_verified",
             ],

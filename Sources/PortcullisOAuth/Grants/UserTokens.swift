@@ -29,8 +29,20 @@ struct UserTokens {
                                                tenant: context.tenant, storage: context.storage)
             }
         }
-        let hookClaims = try await context.hooks.postLogin(tenant: context.tenant, user: user,
+        var hookClaims = try await context.hooks.postLogin(tenant: context.tenant, user: user,
                                                            clientID: client.clientID.value, scopes: scopes)
+        // `org_name` beside `org_id`, as Auth0 adds it, so APIs can show or match the name without
+        // a lookup; read now, so a renamed organization shows its new name at the next refresh.
+        if let organizationID {
+            let tenantID = context.tenant.id
+            let storage = context.storage
+            if let organization = try await context.store({
+                try await storage.organization(tenantID: tenantID, id: organizationID)
+            }) {
+                hookClaims.accessToken["org_name"] = .string(organization.name)
+                hookClaims.idToken["org_name"] = .string(organization.name)
+            }
+        }
         let minter = context.minter
         let access = try minter.accessToken(.init(
             subject: user.externalID, client: client, resourceServer: resourceServer, scopes: scopes,

@@ -115,6 +115,7 @@ struct AuthorizeEndpointTests {
             let tokens = try await rp.spaTokens(extra: [("organization", "wayne")])
             let idToken = try DecodedJWT(try #require(tokens["id_token"]?.stringValue))
             #expect(idToken.claims["org_id"]?.stringValue == org.id)
+            #expect(idToken.claims["org_name"]?.stringValue == "wayne")
 
             let pkce = RelyingParty.pkce()
             let refused = try await rp.get("/acme/authorize?" + RelyingParty.query(
@@ -131,6 +132,7 @@ struct AuthorizeEndpointTests {
             #expect(switched.status == .ok, "\(switched.json)")
             let access = try DecodedJWT(try #require(switched.json["access_token"]?.stringValue))
             #expect(access.claims["org_id"]?.stringValue == other.id)
+            #expect(access.claims["org_name"]?.stringValue == "stark")
         }
     }
 }
