@@ -12,6 +12,23 @@ package enum StoredJSON {
         }
     }
 
+    /// `patch`'s top-level keys written over `stored`'s (Auth0's metadata merge; `null` removes a
+    /// key), both texts of JSON objects; for merges that must happen inside a store transaction.
+    package static func mergeTopLevel(_ patch: String, into stored: String, field: String) throws(StoreError) -> String {
+        guard let base = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [String: Any],
+              let changes = (try? JSONSerialization.jsonObject(with: Data(patch.utf8))) as? [String: Any] else {
+            throw .invalidInput("\(field) must be the text of a JSON object")
+        }
+        var merged = base
+        for (key, value) in changes {
+            if value is NSNull { merged[key] = nil } else { merged[key] = value }
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw .invalidInput("\(field) cannot be encoded as JSON")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A JSON array of strings, e.g. `["pwd","mfa"]`.
     package static func encode(strings: [String], field: String) throws(StoreError) -> String {
         do {

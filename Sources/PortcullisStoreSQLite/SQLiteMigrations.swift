@@ -361,6 +361,33 @@ public enum SQLiteMigrations {
             SELECT o.tenant_id, o.id, c.connection, 0, 1, 0, o.created_at
             FROM organizations o JOIN (SELECT DISTINCT tenant_id, connection FROM users) c ON c.tenant_id = o.tenant_id;
             """),
+        ("v15_organization_invitations", """
+            -- Invitations to organizations. ticket_digest is the SHA-256 of the link's ticket; a
+            -- revoked invitation keeps its row (revoked_at) so its link can say so.
+            CREATE TABLE organization_invitations (
+                tenant_id          TEXT    NOT NULL,
+                id                 TEXT    NOT NULL,
+                organization_id    TEXT    NOT NULL,
+                inviter_name       TEXT    NOT NULL,
+                invitee_email      TEXT    NOT NULL,
+                client_id          TEXT    NOT NULL,
+                connection         TEXT,
+                roles_json         TEXT    NOT NULL,
+                app_metadata_json  TEXT    NOT NULL,
+                user_metadata_json TEXT    NOT NULL,
+                ticket_digest      TEXT    NOT NULL,
+                created_at         INTEGER NOT NULL,
+                expires_at         INTEGER NOT NULL,
+                accepted_at        INTEGER,
+                accepted_by        TEXT,
+                revoked_at         INTEGER,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, ticket_digest),
+                FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX organization_invitations_by_organization
+                ON organization_invitations (tenant_id, organization_id, created_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).
