@@ -69,6 +69,8 @@ public enum OrganizationRepresentation {
         case .connectionNotEnabled(let name):
             ManagementError(404, "The connection \(name) is not enabled for this organization.",
                             errorCode: "inexistent_organization_connection")
+        case .noSuchInvitation:
+            ManagementError(404, "The invitation does not exist.", errorCode: "inexistent_invitation")
         }
     }
 }

@@ -55,6 +55,7 @@ extension OrganizationFailure {
         case .unknownConnection(let name): "tenant \(tenant) has no connection \(name)"
         case .connectionAlreadyEnabled(let name): "connection \(name) is already enabled for the organization"
         case .connectionNotEnabled(let name): "connection \(name) is not enabled for the organization"
+        case .noSuchInvitation(let id): "no invitation \(id) in the organization"
         }
     }
 }

@@ -12,4 +12,5 @@ public enum OrganizationFailure: Error, Equatable, Sendable {
     case unknownConnection(String)
     case connectionAlreadyEnabled(String)
     case connectionNotEnabled(String)
+    case noSuchInvitation(String)
 }

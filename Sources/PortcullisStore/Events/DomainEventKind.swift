@@ -38,6 +38,10 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case organizationConnectionDisabled = "organization.connection_disabled"
     case memberAdded = "organization.member_added"
     case memberRemoved = "organization.member_removed"
+    case invitationCreated = "organization.invitation_created"
+    case invitationRevoked = "organization.invitation_revoked"
+    /// The subject (a user) accepted an invitation and became a member.
+    case invitationAccepted = "organization.invitation_accepted"
     case roleCreated = "role.created"
     case roleUpdated = "role.updated"
     case roleDeleted = "role.deleted"
