@@ -56,6 +56,14 @@ extension TenantValidator {
         }
 
         for uri in client.redirectURIs + client.postLogoutRedirectURIs { checkRedirectURI(uri, client: client) }
+        if let login = client.initiateLoginURI {
+            // A page of the client's own, opened in the browser: a web URL without a fragment.
+            checkWebURL(login)
+            if login.value.hasFragment { report(login.location, "must not contain a fragment (#)") }
+            if !client.grantTypes.contains(.authorizationCode) {
+                report(login.location, "needs the authorization_code grant: a client without it logs nobody in")
+            }
+        }
         checkUnique(client.redirectURIs.map { ($0.value.text, $0.location) }, what: "redirect URI")
         for origin in client.allowedWebOrigins { checkOrigin(origin) }
 

@@ -74,6 +74,7 @@ public struct ManagementConfigViews: Sendable {
                     "app_type": .string(appType(client.type)), "is_first_party": .bool(client.firstParty),
                     "callbacks": .array(client.redirectURIs.map { .string($0.value.text) }),
                     "allowed_logout_urls": .array(client.postLogoutRedirectURIs.map { .string($0.value.text) }),
+                    "initiate_login_uri": client.initiateLoginURI.map { .string($0.value.text) } ?? .null,
                     "web_origins": .array(client.allowedWebOrigins.map { .string($0.value.text) }),
                     "grant_types": .array(client.grantTypes.map { .string($0.rawValue) }),
                     "token_endpoint_auth_method": .string(client.tokenEndpointAuthMethod.rawValue),

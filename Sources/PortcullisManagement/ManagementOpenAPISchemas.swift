@@ -74,7 +74,7 @@ extension ManagementOpenAPI {
             "RefreshTokenList": object(["tokens": arrayOf("RefreshToken"), "next": string], required: ["tokens"]),
             "Client": object([
                 "client_id": string, "name": string, "app_type": string, "is_first_party": boolean, "callbacks": strings,
-                "allowed_logout_urls": strings, "web_origins": strings, "grant_types": strings,
+                "allowed_logout_urls": strings, "initiate_login_uri": ["type": ["string", "null"]], "web_origins": strings, "grant_types": strings,
                 "token_endpoint_auth_method": string, "managed_by": string, "source": ["type": "object"],
             ]),
             "Connection": object(["id": string, "name": string, "strategy": string, "enabled_clients": strings,

@@ -27,6 +27,9 @@ public struct ClientConfig: ConfigObject, Hashable {
     public var tokenEndpointAuthMethod: AuthMethod
     public var redirectURIs: [Located<AbsoluteURL>]
     public var postLogoutRedirectURIs: [Located<AbsoluteURL>]
+    /// Where the client starts a login itself (OIDC Third-Party Initiated Login, Auth0's
+    /// `initiate_login_uri`); organization invitations will send accepted invitees there.
+    public var initiateLoginURI: Located<AbsoluteURL>?
     public var allowedWebOrigins: [Located<AbsoluteURL>]
     public var grantTypes: [ClientConfig.GrantType]
     public var allowedScopes: [String]
@@ -49,6 +52,8 @@ public struct ClientConfig: ConfigObject, Hashable {
             ?? (type.isPublic ? .none : .clientSecretBasic)
         redirectURIs = r.list("redirect_uris", "Allowed redirect URIs, matched exactly.")
         postLogoutRedirectURIs = r.list("post_logout_redirect_uris", "Allowed post_logout_redirect_uri values, matched exactly.")
+        initiateLoginURI = r.optional("initiate_login_uri",
+                                      "URL where the client starts a login itself (OpenID Connect third-party initiated login): https, or http on loopback.")
         allowedWebOrigins = r.list("allowed_web_origins", "Origins allowed to call the token, userinfo and revoke endpoints from a browser (CORS).")
         grantTypes = r.optional("grant_types", "Grant types the client may use.")
             ?? (type == .machineToMachine ? [.clientCredentials] : [.authorizationCode, .refreshToken])
