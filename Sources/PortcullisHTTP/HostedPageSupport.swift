@@ -81,8 +81,7 @@ struct HostedPageRequest {
     mutating func adopt(organization wanted: String?, logger: Logger) async {
         guard let wanted, !wanted.isEmpty, wanted.utf8.count <= 100 else { return }
         do {
-            organization = try await services.storage.organization(tenantID: tenant.id, id: wanted)
-            if organization == nil { organization = try await services.storage.organization(tenantID: tenant.id, name: wanted) }
+            organization = try await services.storage.organization(tenantID: tenant.id, idOrName: wanted)
         } catch {
             logger.warning("organization branding not loaded: store unavailable", metadata: ["error": "\(error)"])
         }

@@ -49,8 +49,6 @@ public struct ManagementOrganizations: Sendable {
     public func byName(_ name: String, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
         try caller.require(anyOf: "read:organizations")
         let found = try await Self.mapping { try await organizations.organization(named: name, in: tenant.config) }
-        // The CLI's fallback to an id is not part of this route.
-        guard found.name.lowercased() == name.lowercased() else { throw OrganizationRepresentation.error(.noSuchOrganization(name)) }
         return ManagementResponse(OrganizationRepresentation.json(found))
     }
 

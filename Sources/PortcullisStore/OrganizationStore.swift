@@ -66,6 +66,13 @@ public protocol OrganizationStore: Sendable {
 }
 
 extension OrganizationStore {
+    /// The organization a client names by id or by name (`organization` on /authorize, on a
+    /// refresh, on the login page): the id first, as Auth0 reads the parameter.
+    public func organization(tenantID: String, idOrName wanted: String) async throws -> Organization? {
+        if let byID = try await organization(tenantID: tenantID, id: wanted) { return byID }
+        return try await organization(tenantID: tenantID, name: wanted)
+    }
+
     // The same operations with no event, for callers that record none (tests, maintenance).
     public func createOrganization(_ organization: Organization) async throws {
         try await createOrganization(organization, connections: [], events: [])

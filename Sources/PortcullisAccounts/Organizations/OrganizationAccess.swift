@@ -18,9 +18,9 @@ public enum OrganizationAccess {
     public static func decide(_ wanted: String, for user: User, storage: any OrganizationStore, joinAtLogin: Bool,
                               request: EventRequestContext? = nil, now: Date = Date()) async throws -> Decision {
         let tenantID = user.tenantID
-        var found = try await storage.organization(tenantID: tenantID, id: wanted)
-        if found == nil { found = try await storage.organization(tenantID: tenantID, name: wanted) }
-        guard let organization = found else { return .unknownOrganization }
+        guard let organization = try await storage.organization(tenantID: tenantID, idOrName: wanted) else {
+            return .unknownOrganization
+        }
         let enabled = try await storage.enabledConnections(tenantID: tenantID, organizationID: organization.id)
         guard let connection = enabled.first(where: { $0.connection == user.connection }) else {
             return .connectionNotEnabled(organization, connection: user.connection)

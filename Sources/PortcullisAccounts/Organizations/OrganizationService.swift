@@ -22,11 +22,13 @@ public struct OrganizationService: Sendable {
         return organization
     }
 
-    /// By name (without case); the CLI also accepts an id here.
+    /// By name, compared without case.
+    /// - Throws: ``OrganizationFailure/noSuchOrganization(_:)``.
     public func organization(named name: String, in tenant: TenantConfig) async throws -> Organization {
-        if let found = try await storage.organization(tenantID: tenant.id.value, name: name) { return found }
-        if name.hasPrefix("org_"), let found = try await storage.organization(tenantID: tenant.id.value, id: name) { return found }
-        throw OrganizationFailure.noSuchOrganization(name)
+        guard let found = try await storage.organization(tenantID: tenant.id.value, name: name) else {
+            throw OrganizationFailure.noSuchOrganization(name)
+        }
+        return found
     }
 
     /// One page by name.
