@@ -36,18 +36,9 @@ extension HostedPages {
                     NewUser(email: email, values: [.name: .text(name.isEmpty ? nil : String(name.prefix(200)))],
                             password: .plain(password)),
                     tenantID: tenant.id, connection: connection, by: nil, via: "signup", request: form.eventRequest)
-            } catch AccountFailure.invalidEmail {
-                return await retry(page.text("error_invalid_email"), .badRequest)
-            } catch AccountFailure.passwordRejected(let problem) {
-                return await retry(page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
-            } catch AccountFailure.duplicate {
-                return await retry(page.text("error_email_taken"), .conflict)
-            } catch is AccountFailure {
-                return await retry(page.text("error_invalid_email"), .badRequest)
-            } catch is PasswordHashingError {
-                var response = await retry(page.text("error_busy"), .serviceUnavailable)
-                response.headers[.retryAfter] = "2"
-                return response
+            } catch {
+                guard let (message, status) = signupRefusal(error, page: page, connection: connection) else { throw error }
+                return page.retryLater(await retry(message, status), status)
             }
             context.logger.info("user signed up", metadata: ["user": .string(user.externalID)])
             await page.sendMail(.verifyEmail, to: user, logger: context.logger)
@@ -66,5 +57,29 @@ extension HostedPages {
                 "links": ["logout": page.url("logout")],
             ], cookies: [cookie])
         }
+    }
+
+    /// What a refused sign-up shows, for the sign-up and the invitation page alike; nil for an error
+    /// that is not the person's (the store failing), which the caller rethrows.
+    static func signupRefusal(_ error: any Error, page: HostedPageRequest, connection: ConnectionConfig)
+        -> (message: String, status: HTTPResponse.Status)?
+    {
+        switch error {
+        case AccountFailure.passwordRejected(let problem):
+            (page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
+        case AccountFailure.duplicate: (page.text("error_email_taken"), .conflict)
+        case is AccountFailure: (page.text("error_invalid_email"), .badRequest)
+        case is PasswordHashingError: (page.text("error_busy"), .serviceUnavailable)
+        default: nil
+        }
+    }
+}
+
+extension HostedPageRequest {
+    /// Adds `Retry-After` to a page answering 503 (password hashing saturated).
+    func retryLater(_ response: Response, _ status: HTTPResponse.Status) -> Response {
+        var response = response
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "2" }
+        return response
     }
 }

@@ -12,6 +12,7 @@ enum HostedPages {
         registerLogin(on: router, services: services)
         registerSignup(on: router, services: services)
         registerEmailLinks(on: router, services: services)
+        registerInvitation(on: router, services: services)
         router.get("/u/assets/portcullis.css") { _, _ in
             Response(status: .ok,
                      headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

@@ -55,6 +55,7 @@ public enum LogTypes {
         Rule("sapi", "Create an Organization invitation", .invitationCreated),
         Rule("sapi", "Delete an Organization invitation", .invitationRevoked),
         Rule("ss", "Accepted an Organization invitation", .invitationAccepted),
+        Rule("fi", "Failed to accept an Organization invitation", .invitationRefused),
         Rule("sapi", "Create a Role", .roleCreated),
         Rule("sapi", "Update a Role", .roleUpdated),
         Rule("sapi", "Delete a Role", .roleDeleted),

@@ -18,7 +18,8 @@ public enum ManagementOpenAPI {
             "paths": .object(paths),
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
-                "schemas": .object(Schemas.all.merging(Schemas.organizations) { first, _ in first }),
+                "schemas": .object(Schemas.all.merging(Schemas.organizations) { first, _ in first }
+                    .merging(Schemas.invitations) { first, _ in first }),
             ],
         ]
     }
@@ -132,6 +133,7 @@ public enum ManagementOpenAPI {
         }
         paths.merge(rolePaths) { first, _ in first }
         paths.merge(organizationPaths) { first, _ in first }
+        paths.merge(invitationPaths) { first, _ in first }
         return paths
     }()
 

@@ -12,7 +12,7 @@ extension ManagementOrganizations {
         try query.requireOnly(["page", "per_page", "include_totals"])
         let list = try ListParameters(query, knownFields: [])
         let enabled = try await organizations.enabledConnections(of: try await organization(id, tenant: tenant))
-        return ManagementRoles.page(enabled.map { OrganizationRepresentation.json($0, tenant: tenant) }, list,
+        return ListAnswer.page(enabled.map { OrganizationRepresentation.json($0, tenant: tenant) }, list,
                                     key: "enabled_connections")
     }
 

@@ -16,29 +16,23 @@ extension ManagementOrganizations {
         // Roles are read per member only when asked for, as Auth0 does (`fields=roles`).
         let withRoles = !list.fields.isEmpty && list.fields.contains("roles") && list.includeFields
         if withRoles { try caller.require(anyOf: "read:organization_member_roles") }
-        func render(_ users: [User]) async throws -> JSONValue {
+        func render(_ users: [User]) async throws -> [JSONValue] {
             var items: [JSONValue] = []
             for user in users {
                 let held = withRoles ? try await roles.roles(of: user.id, organizationID: organization.id, in: tenant.config) : nil
                 items.append(OrganizationRepresentation.member(user, roles: held, list: list))
             }
-            return .array(items)
+            return items
         }
-        if query["from"] != nil || query["take"] != nil {
-            let take = try query.integer("take", in: 1...100) ?? 50
-            let after = query["from"].flatMap { $0.isEmpty ? nil : (UserLookup.split($0)?.id ?? $0) }
-            let users = try await organizations.members(of: organization, after: after, limit: take)
-            var answer: [String: JSONValue] = ["members": try await render(users)]
-            if users.count == take, let last = users.last { answer["next"] = .string(last.id) }
-            return ManagementResponse(.object(answer))
+        if let (from, take) = try ListAnswer.checkpoint(query) {
+            let users = try await organizations.members(of: organization, after: from.map { UserLookup.split($0)?.id ?? $0 },
+                                                        limit: take)
+            return ListAnswer.checkpoint(try await render(users), lastID: users.last?.id, take: take, key: "members")
         }
         let users = try await organizations.members(of: organization, offset: list.page * list.perPage, limit: list.perPage)
-        let items = try await render(users)
-        guard list.includeTotals else { return ManagementResponse(items) }
-        return ManagementResponse([
-            "start": .int(list.page * list.perPage), "limit": .int(list.perPage), "length": .int(users.count),
-            "total": .int(try await organizations.memberCount(of: organization)), "members": items,
-        ])
+        return try await ListAnswer.page(try await render(users), list, key: "members") {
+            try await organizations.memberCount(of: organization)
+        }
     }
 
     /// `POST …/members` `{members: [user ids]}`: 204.
@@ -71,7 +65,7 @@ extension ManagementOrganizations {
         let list = try ListParameters(query, knownFields: [])
         let (organization, user) = try await member(id, userID, tenant: tenant)
         let held = try await roles.roles(of: user.id, organizationID: organization.id, in: tenant.config)
-        return ManagementRoles.page(held.map(RoleRepresentation.json), list, key: "roles")
+        return ListAnswer.page(held.map(RoleRepresentation.json), list, key: "roles")
     }
 
     /// `POST …/members/{user_id}/roles` `{roles: [role ids]}`: 204.

@@ -4,17 +4,21 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
 
-/// `/organizations…`: organizations, their members, member roles and enabled connections,
-/// through ``OrganizationService`` (and ``RoleService`` for member roles).
+/// `/organizations…`: organizations, their members, member roles, enabled connections and
+/// invitations, through ``OrganizationService``, ``InvitationService`` (and ``RoleService`` for roles).
 public struct ManagementOrganizations: Sendable {
     let organizations: OrganizationService
     let roles: RoleService
+    let invitations: InvitationService
     let lookup: UserLookup
+    let invitationMailer: (any InvitationMailing)?
 
-    public init(storage: any PortcullisStorage) {
+    public init(storage: any PortcullisStorage, invitationMailer: (any InvitationMailing)? = nil) {
         organizations = OrganizationService(storage: storage)
         roles = RoleService(storage: storage)
+        invitations = InvitationService(storage: storage)
         lookup = UserLookup(storage: storage)
+        self.invitationMailer = invitationMailer
     }
 
     /// `GET /organizations`: by page (`page`, `per_page`, `include_totals`), ordered by name, or
@@ -22,22 +26,16 @@ public struct ManagementOrganizations: Sendable {
     public func list(_ query: QueryParameters, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
         try caller.require(anyOf: "read:organizations")
         try query.requireOnly(["page", "per_page", "include_totals", "from", "take"])
-        if query["from"] != nil || query["take"] != nil {
-            let take = try query.integer("take", in: 1...100) ?? 50
-            let after = query["from"].flatMap { $0.isEmpty ? nil : $0 }
+        if let (after, take) = try ListAnswer.checkpoint(query) {
             let found = try await organizations.organizations(in: tenant.config, after: after, limit: take)
-            var answer: [String: JSONValue] = ["organizations": .array(found.map(OrganizationRepresentation.json))]
-            if found.count == take, let last = found.last { answer["next"] = .string(last.id) }
-            return ManagementResponse(.object(answer))
+            return ListAnswer.checkpoint(found.map(OrganizationRepresentation.json), lastID: found.last?.id, take: take,
+                                         key: "organizations")
         }
         let list = try ListParameters(query, knownFields: [])
         let found = try await organizations.organizations(in: tenant.config, offset: list.page * list.perPage, limit: list.perPage)
-        let items = JSONValue.array(found.map(OrganizationRepresentation.json))
-        guard list.includeTotals else { return ManagementResponse(items) }
-        return ManagementResponse([
-            "start": .int(list.page * list.perPage), "limit": .int(list.perPage), "length": .int(found.count),
-            "total": .int(try await organizations.organizationCount(in: tenant.config)), "organizations": items,
-        ])
+        return try await ListAnswer.page(found.map(OrganizationRepresentation.json), list, key: "organizations") {
+            try await organizations.organizationCount(in: tenant.config)
+        }
     }
 
     public func get(_ id: String, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
@@ -90,6 +88,7 @@ public struct ManagementOrganizations: Sendable {
     }
 
     /// Runs `body`, answering an ``OrganizationFailure`` or a ``RoleFailure`` in Auth0's shape.
+    @discardableResult
     static func mapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await ManagementRoles.mapping(body)

@@ -24,7 +24,7 @@ public struct ManagementRoles: Sendable {
         if let filter = query["name_filter"], !filter.isEmpty {
             all = all.filter { $0.name.localizedCaseInsensitiveContains(filter) }
         }
-        return Self.page(all.map(RoleRepresentation.json), list, key: "roles")
+        return ListAnswer.page(all.map(RoleRepresentation.json), list, key: "roles")
     }
 
     public func get(_ id: String, tenant: Tenant, caller: ManagementCaller) async throws -> ManagementResponse {
@@ -70,7 +70,7 @@ public struct ManagementRoles: Sendable {
         let list = try ListParameters(query, knownFields: [])
         let role = try await role(id, tenant: tenant)
         let permissions = try await roles.permissions(of: role, in: tenant.config)
-        return Self.page(permissions.map { .object(RoleRepresentation.json($0, tenant: tenant)) }, list, key: "permissions")
+        return ListAnswer.page(permissions.map { .object(RoleRepresentation.json($0, tenant: tenant)) }, list, key: "permissions")
     }
 
     /// `POST /roles/{id}/permissions`: 201, empty.
@@ -101,23 +101,17 @@ public struct ManagementRoles: Sendable {
         try caller.require(anyOf: "read:role_members")
         try query.requireOnly(["page", "per_page", "include_totals", "from", "take"])
         let role = try await role(id, tenant: tenant)
-        if query["from"] != nil || query["take"] != nil {
-            let take = try query.integer("take", in: 1...100) ?? 50
+        if let (from, take) = try ListAnswer.checkpoint(query) {
             // `from` is the `next` this route answered: the last user's store id.
-            let after = query["from"].flatMap { $0.isEmpty ? nil : (UserLookup.split($0)?.id ?? $0) }
+            let after = from.map { UserLookup.split($0)?.id ?? $0 }
             let users = try await roles.holders(of: role, in: tenant.config, after: after, limit: take)
-            var answer: [String: JSONValue] = ["users": .array(users.map(RoleRepresentation.member))]
-            if users.count == take, let last = users.last { answer["next"] = .string(last.id) }
-            return ManagementResponse(.object(answer))
+            return ListAnswer.checkpoint(users.map(RoleRepresentation.member), lastID: users.last?.id, take: take, key: "users")
         }
         let list = try ListParameters(query, knownFields: [])
         let users = try await roles.holders(of: role, in: tenant.config, offset: list.page * list.perPage, limit: list.perPage)
-        let items = JSONValue.array(users.map(RoleRepresentation.member))
-        guard list.includeTotals else { return ManagementResponse(items) }
-        return ManagementResponse([
-            "start": .int(list.page * list.perPage), "limit": .int(list.perPage), "length": .int(users.count),
-            "total": .int(try await roles.holderCount(of: role, in: tenant.config)), "users": items,
-        ])
+        return try await ListAnswer.page(users.map(RoleRepresentation.member), list, key: "users") {
+            try await roles.holderCount(of: role, in: tenant.config)
+        }
     }
 
     /// `POST /roles/{id}/users` `{users: [...]}`: gives the role to each user, tenant-wide.
@@ -143,6 +137,7 @@ public struct ManagementRoles: Sendable {
     }
 
     /// Runs `body`, answering a ``RoleFailure`` in Auth0's shape.
+    @discardableResult
     static func mapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -152,13 +147,4 @@ public struct ManagementRoles: Sendable {
     }
 
     /// One page of an in-memory list, with Auth0's totals object when asked.
-    static func page(_ items: [JSONValue], _ list: ListParameters, key: String) -> ManagementResponse {
-        let start = min(list.page * list.perPage, items.count)
-        let page = Array(items[start..<min(start + list.perPage, items.count)])
-        guard list.includeTotals else { return ManagementResponse(.array(page)) }
-        return ManagementResponse([
-            "start": .int(start), "limit": .int(list.perPage), "length": .int(page.count), "total": .int(items.count),
-            key: .array(page),
-        ])
-    }
 }

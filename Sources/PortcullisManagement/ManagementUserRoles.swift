@@ -25,7 +25,7 @@ public struct ManagementUserRoles: Sendable {
         let list = try ListParameters(query, knownFields: [])
         let user = try await lookup.user(id, tenant: tenant)
         let held = try await roles.roles(of: user.id, in: tenant.config)
-        return ManagementRoles.page(held.map(RoleRepresentation.json), list, key: "roles")
+        return ListAnswer.page(held.map(RoleRepresentation.json), list, key: "roles")
     }
 
     /// `POST /users/{id}/roles` `{roles: [...]}`: 204.
@@ -60,7 +60,7 @@ public struct ManagementUserRoles: Sendable {
         let list = try ListParameters(query, knownFields: [])
         let user = try await lookup.user(id, tenant: tenant)
         let held = try await effective.held(by: user.id, organizationID: nil, in: tenant.config)
-        return ManagementRoles.page(held.map { RoleRepresentation.json($0, tenant: tenant) }, list, key: "permissions")
+        return ListAnswer.page(held.map { RoleRepresentation.json($0, tenant: tenant) }, list, key: "permissions")
     }
 
     /// `POST /users/{id}/permissions` `{permissions: [...]}`: 201.

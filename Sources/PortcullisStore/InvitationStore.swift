@@ -6,15 +6,15 @@ public protocol InvitationStore: Sendable {
     ///   metadata text is not a JSON object; ``StoreError/conflict(_:)`` for a reused id or digest.
     func createInvitation(_ invitation: Invitation, events: [DomainEvent]) async throws
 
-    /// An invitation that has not been revoked.
+    /// A pending invitation: neither revoked nor accepted (Auth0 removes accepted ones from its API).
     func invitation(tenantID: String, organizationID: String, id: String) async throws -> Invitation?
-    /// The organization's invitations that have not been revoked, newest first; `limit` 1…100.
+    /// The organization's pending invitations, newest first; `limit` 1…100.
     func invitations(tenantID: String, organizationID: String, offset: Int, limit: Int) async throws -> [Invitation]
     func invitationCount(tenantID: String, organizationID: String) async throws -> Int
     /// By ticket digest, in any state (the hosted page says why a ticket cannot be used).
     func invitation(tenantID: String, ticketDigest: String) async throws -> Invitation?
 
-    /// - Returns: whether an unrevoked invitation was revoked.
+    /// - Returns: whether a pending invitation was revoked.
     func revokeInvitation(tenantID: String, organizationID: String, id: String, at: Date,
                           events: [DomainEvent]) async throws -> Bool
 

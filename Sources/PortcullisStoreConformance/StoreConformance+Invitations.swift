@@ -67,6 +67,14 @@ extension StoreConformance {
             let accepted = try await store.acceptInvitation(tenantID: "acme", ticketDigest: offer.ticketDigest, userID: bob.id,
                                                             at: now, events: [])
             try expectEqual(accepted.acceptedBy, bob.id, "accepted by bob")
+            try expectEqual(try await store.invitations(tenantID: "acme", organizationID: organization.id, offset: 0, limit: 10),
+                            [], "no longer pending")
+            try expectEqual(try await store.invitation(tenantID: "acme", organizationID: organization.id, id: offer.id), nil,
+                            "nor read by id")
+            try expect(!(try await store.revokeInvitation(tenantID: "acme", organizationID: organization.id, id: offer.id,
+                                                          at: now, events: [])), "nor revoked")
+            try expectEqual(try await store.invitation(tenantID: "acme", ticketDigest: offer.ticketDigest)?.acceptedAt, now,
+                            "its ticket says it was used")
             try expect(try await store.isMember(tenantID: "acme", organizationID: organization.id, userID: bob.id), "a member")
             let roles = try await store.roleAssignments(tenantID: "acme", userID: bob.id)
             try expectEqual(roles.map(\.role), ["admin"], "the role")

@@ -35,7 +35,7 @@ extension SQLiteStore: InvitationStore {
         try await read("read invitation") { db in
             try Row.fetchOne(db, sql: """
                 SELECT \(Self.columns) FROM organization_invitations
-                WHERE tenant_id = ? AND organization_id = ? AND id = ? AND revoked_at IS NULL
+                WHERE tenant_id = ? AND organization_id = ? AND id = ? AND revoked_at IS NULL AND accepted_at IS NULL
                 """, arguments: [tenantID, organizationID, id])
             .map(Invitation.init(row:))
         }
@@ -46,7 +46,7 @@ extension SQLiteStore: InvitationStore {
         return try await read("list invitations") { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Self.columns) FROM organization_invitations
-                WHERE tenant_id = ? AND organization_id = ? AND revoked_at IS NULL
+                WHERE tenant_id = ? AND organization_id = ? AND revoked_at IS NULL AND accepted_at IS NULL
                 ORDER BY created_at DESC, id LIMIT ? OFFSET ?
                 """, arguments: [tenantID, organizationID, limit, offset])
             .map(Invitation.init(row:))
@@ -56,7 +56,7 @@ extension SQLiteStore: InvitationStore {
     public func invitationCount(tenantID: String, organizationID: String) async throws -> Int {
         try await read("count invitations") { db in
             try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM organization_invitations WHERE tenant_id = ? AND organization_id = ? AND revoked_at IS NULL
+                SELECT count(*) FROM organization_invitations WHERE tenant_id = ? AND organization_id = ? AND revoked_at IS NULL AND accepted_at IS NULL
                 """, arguments: [tenantID, organizationID]) ?? 0
         }
     }
@@ -76,7 +76,7 @@ extension SQLiteStore: InvitationStore {
         return try await write("revoke invitation", events: events, when: { $0 }) { db in
             try db.execute(sql: """
                 UPDATE organization_invitations SET revoked_at = ?
-                WHERE tenant_id = ? AND organization_id = ? AND id = ? AND revoked_at IS NULL
+                WHERE tenant_id = ? AND organization_id = ? AND id = ? AND revoked_at IS NULL AND accepted_at IS NULL
                 """, arguments: [revokedAt, tenantID, organizationID, id])
             return db.changesCount > 0
         }

@@ -58,5 +58,19 @@ extension ManagementEndpoints {
                                                           tenant: $0.tenant, caller: $0.caller, request: $0.event)
             },
         ])
+        route("/organizations/{id}/invitations", [
+            .get: { try await organizations.invitations($0.parameter("id"), $0.query, tenant: $0.tenant, caller: $0.caller) },
+            .post: { try await organizations.invite($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
+        ])
+        route("/organizations/{id}/invitations/{invitation_id}", [
+            .get: {
+                try await organizations.invitation($0.parameter("id"), invitationID: $0.parameter("invitation_id"), $0.query,
+                                                   tenant: $0.tenant, caller: $0.caller)
+            },
+            .delete: {
+                try await organizations.revokeInvitation($0.parameter("id"), invitationID: $0.parameter("invitation_id"),
+                                                         tenant: $0.tenant, caller: $0.caller, request: $0.event)
+            },
+        ])
     }
 }

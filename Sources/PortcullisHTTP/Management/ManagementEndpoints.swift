@@ -23,7 +23,8 @@ struct ManagementEndpoints {
         logs = ManagementLogs(storage: services.storage)
         roles = ManagementRoles(storage: services.storage)
         userRoles = ManagementUserRoles(storage: services.storage)
-        organizations = ManagementOrganizations(storage: services.storage)
+        organizations = ManagementOrganizations(storage: services.storage,
+                                                invitationMailer: services.mail.map { InvitationMailer(mail: $0) })
         identities = ManagementIdentities(storage: services.storage, accounts: services.accounts)
         sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
                                       grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
@@ -58,6 +59,8 @@ struct ManagementEndpoints {
         ("/organizations/{id}/members/{user_id}/roles", [.get, .post, .delete]),
         ("/organizations/{id}/enabled_connections", [.get, .post]),
         ("/organizations/{id}/enabled_connections/{connection_id}", [.get, .patch, .delete]),
+        ("/organizations/{id}/invitations", [.get, .post]),
+        ("/organizations/{id}/invitations/{invitation_id}", [.get, .delete]),
     ]
 
     static let configViewRoutes: [RouteMethods] = ManagementConfigViews.Collection.allCases.flatMap { collection -> [RouteMethods] in

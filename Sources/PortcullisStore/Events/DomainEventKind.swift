@@ -42,6 +42,9 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case invitationRevoked = "organization.invitation_revoked"
     /// The subject (a user) accepted an invitation and became a member.
     case invitationAccepted = "organization.invitation_accepted"
+    /// An invitation link that could not be used (unknown, expired, used, revoked, or sign-up closed);
+    /// `reason` says which. Nothing changed.
+    case invitationRefused = "organization.invitation_refused"
     case roleCreated = "role.created"
     case roleUpdated = "role.updated"
     case roleDeleted = "role.deleted"

@@ -122,8 +122,8 @@ struct ScopeRuleTableTests {
             try await storage.addMember(tenantID: "acme", organizationID: created.id, userID: user.id, at: Date())
             let runtime = RuntimeRole(tenantID: "acme", name: role, createdAt: Date())
             try await storage.createRole(runtime, events: [])
-            try await storage.addPermissions(permissions.map { RolePermission(resourceServer: "https://full.test", permission: $0) },
-                                             toRole: runtime.id, tenantID: "acme", at: Date(), events: [])
+            _ = try await storage.addPermissions(permissions.map { RolePermission(resourceServer: "https://full.test", permission: $0) },
+                                                 toRole: runtime.id, tenantID: "acme", at: Date(), events: [])
             _ = try await storage.assignRole(tenantID: "acme", userID: user.id, role: role, organizationID: created.id, at: Date())
         }
         try await server.application(services: server.makeServices()).test(.router) { client in
