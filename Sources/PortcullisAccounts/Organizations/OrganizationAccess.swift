@@ -29,11 +29,8 @@ public enum OrganizationAccess {
             return .allowed(organization)
         }
         guard joinAtLogin, connection.assignMembershipOnLogin else { return .notAMember(organization) }
-        let event = DomainEvent(.memberAdded, tenantID: tenantID, subject: .user(user.id), actor: .user(user.id),
-                                request: request, at: now, details: [
-                                    "organization_id": organization.id, "organization": organization.name,
-                                    "via": "assign_membership_on_login",
-                                ])
+        let event = OrganizationService.memberEvent(.memberAdded, user: user, organization: organization, actor: .user(user.id),
+                                                    request: request, via: "assign_membership_on_login", now: now)
         try await storage.addMember(tenantID: tenantID, organizationID: organization.id, userID: user.id, at: now,
                                     events: [event])
         return .allowed(organization)

@@ -24,7 +24,7 @@ extension OrganizationService {
         let users = try await requireUsers(userIDs, in: tenant)
         var added = 0
         for user in users {
-            let event = memberEvent(.memberAdded, user: user, organization: organization, actor: actor, request: request,
+            let event = Self.memberEvent(.memberAdded, user: user, organization: organization, actor: actor, request: request,
                                     via: via, now: now)
             if try await storage.addMember(tenantID: user.tenantID, organizationID: organization.id, userID: user.id,
                                            at: now, events: [event]) {
@@ -44,7 +44,7 @@ extension OrganizationService {
         let users = try await requireUsers(userIDs, in: tenant)
         var removed = 0
         for user in users {
-            let event = memberEvent(.memberRemoved, user: user, organization: organization, actor: actor, request: request,
+            let event = Self.memberEvent(.memberRemoved, user: user, organization: organization, actor: actor, request: request,
                                     via: nil, now: now)
             if try await storage.removeMember(tenantID: user.tenantID, organizationID: organization.id, userID: user.id,
                                               events: [event]) {
@@ -65,8 +65,10 @@ extension OrganizationService {
         return users
     }
 
-    func memberEvent(_ kind: DomainEventKind, user: User, organization: Organization, actor: EventParty,
-                     request: EventRequestContext?, via: String?, now: Date) -> DomainEvent {
+    /// The event of a membership change, the same whether the API, the CLI, an invitation or a
+    /// login (`assign_membership_on_login`) made it.
+    static func memberEvent(_ kind: DomainEventKind, user: User, organization: Organization, actor: EventParty,
+                            request: EventRequestContext?, via: String?, now: Date) -> DomainEvent {
         var details = ["organization_id": organization.id, "organization": organization.name]
         if let via { details["via"] = via }
         return DomainEvent(kind, tenantID: user.tenantID, subject: .user(user.id), actor: actor, request: request, at: now,

@@ -28,7 +28,7 @@ public struct ClientConfig: ConfigObject, Hashable {
     public var redirectURIs: [Located<AbsoluteURL>]
     public var postLogoutRedirectURIs: [Located<AbsoluteURL>]
     /// Where the client starts a login itself (OIDC Third-Party Initiated Login, Auth0's
-    /// `initiate_login_uri`); organization invitations will send accepted invitees there.
+    /// `initiate_login_uri`); accepted organization invitations send the invitee there.
     public var initiateLoginURI: Located<AbsoluteURL>?
     public var allowedWebOrigins: [Located<AbsoluteURL>]
     public var grantTypes: [ClientConfig.GrantType]
@@ -53,7 +53,7 @@ public struct ClientConfig: ConfigObject, Hashable {
         redirectURIs = r.list("redirect_uris", "Allowed redirect URIs, matched exactly.")
         postLogoutRedirectURIs = r.list("post_logout_redirect_uris", "Allowed post_logout_redirect_uri values, matched exactly.")
         initiateLoginURI = r.optional("initiate_login_uri",
-                                      "URL where the client starts a login itself (OpenID Connect third-party initiated login): https, or http on loopback.")
+                                      "URL where the client starts a login itself (OpenID Connect third-party initiated login); accepted organization invitations send the browser there with invitation, organization and organization_name: https, or http on loopback.")
         allowedWebOrigins = r.list("allowed_web_origins", "Origins allowed to call the token, userinfo and revoke endpoints from a browser (CORS).")
         grantTypes = r.optional("grant_types", "Grant types the client may use.")
             ?? (type == .machineToMachine ? [.clientCredentials] : [.authorizationCode, .refreshToken])
