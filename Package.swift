@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Argon2 (RFC 9106) and BLAKE2b, our own. Optimised in every configuration: an unoptimised
@@ -130,11 +131,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hooks and webhooks: payloads, HMAC signatures, outbound HTTP (async-http-client), the outbox worker.
+        .target(
+            name: "PortcullisHooks",
+            dependencies: [
+                "PortcullisCore", "PortcullisConfig", "PortcullisStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PortcullisHTTP",
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
                 "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth", "PortcullisAccounts", "PortcullisManagement",
+                "PortcullisHooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,7 +166,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreFactory", "PortcullisStoreSQLite",
                 "PortcullisCrypto", "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisForwardAuth",
-                "PortcullisAccounts", "PortcullisManagement",
+                "PortcullisAccounts", "PortcullisManagement", "PortcullisHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -234,7 +251,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreSQLite", "PortcullisCrypto",
                 "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
-                "PortcullisAccounts",
+                "PortcullisAccounts", "PortcullisHooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -63,14 +63,20 @@ public final class Tenant: Sendable {
     /// Connections and resource servers by name, looked up once here instead of by every flow.
     public let connections: TenantConnections
     public let resourceServers: [String: ResourceServerConfig]
+    /// The signing keys of hooks and webhooks, by name, from the secrets file.
+    public let hookKeys: [String: HMACKey]
+    public let webhookKeys: [String: HMACKey]
 
     public var id: String { config.id.value }
     /// The issuer's path (`/acme`), or empty when the issuer is a bare host.
     public var pathPrefix: String { TenantRouter.prefix(of: issuer) }
     public var activeKey: SigningKey? { signingKeys.first }
 
-    init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], activeKeyCount: Int, clients: [Client]) {
+    init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], activeKeyCount: Int, clients: [Client],
+         hookKeys: [String: HMACKey] = [:], webhookKeys: [String: HMACKey] = [:]) {
         self.config = config
+        self.hookKeys = hookKeys
+        self.webhookKeys = webhookKeys
         self.issuer = issuer
         self.signingKeys = signingKeys
         self.activeKeyCount = activeKeyCount

@@ -84,19 +84,25 @@ struct TenantBuilder: Sendable {
             }
             clients.append(Client(config: client, secretDigest: digest))
         }
-        for hook in config.hooks { if let secret = hook.secret { checkHMACKey(secret) } }
-        for webhook in config.webhooks { if let secret = webhook.secret { checkHMACKey(secret) } }
+        var hookKeys: [String: HMACKey] = [:]
+        for hook in config.hooks { if let secret = hook.secret { hookKeys[hook.name.value] = checkHMACKey(secret) } }
+        var webhookKeys: [String: HMACKey] = [:]
+        for webhook in config.webhooks {
+            if let secret = webhook.secret { webhookKeys[webhook.name.value] = checkHMACKey(secret) }
+        }
 
         guard let issuer = config.issuer else { return nil }
         return Tenant(config: config, issuer: issuer, signingKeys: keys,
-                      activeKeyCount: config.signingKeys.isEmpty ? keys.count : activeCount, clients: clients)
+                      activeKeyCount: config.signingKeys.isEmpty ? keys.count : activeCount, clients: clients,
+                      hookKeys: hookKeys, webhookKeys: webhookKeys)
     }
 
-    private mutating func checkHMACKey(_ reference: Located<String>) {
-        guard let value = secrets.value(reference, issues: &issues) else { return }
+    private mutating func checkHMACKey(_ reference: Located<String>) -> HMACKey? {
+        guard let value = secrets.value(reference, issues: &issues) else { return nil }
         if value.utf8.count < 32 {
             issues.append(ConfigIssue(at: reference.location,
                 "HMAC key \"\(reference.value)\" is too short (\(value.utf8.count) bytes; at least 32)"))
         }
+        return HMACKey(value)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PortcullisConfig
+import PortcullisStore
 import PortcullisCore
 import ServiceLifecycle
 import UnixSignals
@@ -20,9 +21,13 @@ public final class ConfigReloader: Service {
     private let generationGauge: Gauge
     private let reloadCounter: Counter
     private let failureCounter: Counter
+    /// Records `config.reloaded` for each tenant (webhooks subscribe to it); nil in tests that
+    /// need no events.
+    private let events: EventRecorder?
 
     public init(loader: ConfigLoader, store: ConfigStore, keyProvider: (any GeneratedKeyProvider)?,
-                keyCache: ParsedKeyCache, logger: Logger) {
+                keyCache: ParsedKeyCache, logger: Logger, events: EventRecorder? = nil) {
+        self.events = events
         self.loader = loader
         self.store = store
         self.keyProvider = keyProvider
@@ -114,6 +119,13 @@ public final class ConfigReloader: Service {
                 + (ContinuousClock.now - started).components.seconds * 1000),
         ])
         for warning in result.warnings { logger.warning("config: \(warning)") }
+        let changed = Set(changes.tenantsAdded + changes.tenantsChanged)
+        events?.record(snapshot.tenants.map { tenant in
+            DomainEvent(.configReloaded, tenantID: tenant.id, actor: .system, details: [
+                "generation": String(snapshot.generation), "hash": snapshot.shortHash, "trigger": reason,
+                "tenant_changed": changed.contains(tenant.id) ? "true" : "false",
+            ])
+        })
         return true
     }
 }

@@ -97,6 +97,9 @@ extension HostedPages {
             guard let record = try await page.consumeLink(token, purpose: .verifyEmail, now: Date()),
                   var user = try await services.storage.user(tenantID: tenant.id, id: record.userID)
             else {
+                services.events.record(DomainEvent(.emailVerificationFailed, tenantID: tenant.id, actor: .system,
+                                                   request: context.eventRequest(for: request),
+                                                   details: ["reason": "invalid_or_expired_link"]))
                 return await page.page(.verifyEmail, values: ["message": page.text("error_link_invalid"),
                                                               "links": ["login": page.url("login")]], status: .badRequest)
             }

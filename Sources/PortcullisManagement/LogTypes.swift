@@ -32,6 +32,7 @@ public enum LogTypes {
         Rule("sapi", "Block a User", .userBlocked),
         Rule("sapi", "Unblock a User", .userUnblocked),
         Rule("du", "Deleted User", .userDeleted),
+        Rule("fv", "Failed Verification Email", .emailVerificationFailed),
         Rule("sapi", "Link a User Account", .identityLinked),
         Rule("sapi", "Unlink a User Account", .identityUnlinked),
         Rule("scp", "Success Change Password", .passwordChanged),

@@ -388,6 +388,41 @@ public enum SQLiteMigrations {
             CREATE INDEX organization_invitations_by_organization
                 ON organization_invitations (tenant_id, organization_id, created_at);
             """),
+        ("v16_webhook_outbox", """
+            -- The webhook outbox: every event a webhook could subscribe to enters it in the
+            -- transaction that writes the event. AUTOINCREMENT: a sequence is never reused, even
+            -- after the newest rows are removed, so the order is the order of commits.
+            CREATE TABLE event_outbox (
+                seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                tenant_id  TEXT    NOT NULL,
+                event_id   TEXT    NOT NULL,
+                event_type TEXT    NOT NULL
+            );
+            -- One event to one webhook. seq is the outbox position (the order per subject);
+            -- leased_until keeps a claimed delivery from a second worker until then.
+            CREATE TABLE webhook_deliveries (
+                id              TEXT    NOT NULL PRIMARY KEY,
+                seq             INTEGER NOT NULL,
+                tenant_id       TEXT    NOT NULL,
+                webhook         TEXT    NOT NULL,
+                event_id        TEXT    NOT NULL,
+                event_type      TEXT    NOT NULL,
+                subject         TEXT,
+                payload_json    TEXT    NOT NULL,
+                status          TEXT    NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                leased_until    INTEGER,
+                last_status     INTEGER,
+                last_error      TEXT,
+                created_at      INTEGER NOT NULL,
+                delivered_at    INTEGER,
+                UNIQUE (tenant_id, webhook, event_id)
+            );
+            CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+            CREATE INDEX webhook_deliveries_by_subject ON webhook_deliveries (tenant_id, webhook, subject, status, seq);
+            CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (tenant_id, webhook, created_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

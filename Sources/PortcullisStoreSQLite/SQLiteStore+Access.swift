@@ -54,7 +54,7 @@ extension SQLiteStore {
         // Encoded before the transaction, which should hold database work only.
         let rows = try events.map { try SQLiteAuditEventRow(AuditEvent($0)) }
         let faults = self.faults
-        return try await write(operation) { db in
+        let result = try await write(operation) { db in
             let result = try body(db)
             if happened(result) {
                 faults?.afterChangeBeforeEvents()
@@ -62,6 +62,13 @@ extension SQLiteStore {
             }
             return result
         }
+        if happened(result) { notifyOutbox(rows) }
+        return result
+    }
+
+    /// Wakes the delivery worker after a commit that queued events for webhooks.
+    func notifyOutbox(_ rows: [SQLiteAuditEventRow]) {
+        if rows.contains(where: { $0.webhookType != nil }) { outboxSignal.notify() }
     }
 }
 

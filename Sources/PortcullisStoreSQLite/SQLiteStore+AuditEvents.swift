@@ -6,6 +6,7 @@ extension SQLiteStore: AuditEventStore {
     public func append(_ event: AuditEvent) async throws {
         let row = try SQLiteAuditEventRow(event)
         try await write("append audit event") { db in try row.insert(into: db) }
+        notifyOutbox([row])
     }
 
     public func appendEvents(_ events: [DomainEvent]) async throws {
@@ -14,6 +15,7 @@ extension SQLiteStore: AuditEventStore {
         try await write("append audit events") { db in
             for row in rows { try row.insert(into: db) }
         }
+        notifyOutbox(rows)
     }
 
     public func recent(tenantID: String?, limit: Int) async throws -> [AuditEvent] {
@@ -107,11 +109,15 @@ struct SQLiteAuditEventRow: Sendable {
     let event: AuditEvent
     let occurredAt: Int64
     let detailsJSON: String
+    /// The webhook event type, when webhooks can subscribe to this event: it then enters the outbox
+    /// in the same transaction.
+    let webhookType: String?
 
     init(_ event: AuditEvent) throws(StoreError) {
         self.event = event
         occurredAt = try SQLiteTimestamp.milliseconds(event.occurredAt)
         detailsJSON = try AuditEventDetailsJSON.encode(event.details)
+        webhookType = event.tenantID == nil ? nil : WebhookEventType.of(event.type, details: event.details)
     }
 
     func insert(into db: Database) throws {
@@ -119,6 +125,10 @@ struct SQLiteAuditEventRow: Sendable {
             INSERT INTO audit_events (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [event.id, event.tenantID, event.type, occurredAt, event.actor, detailsJSON,
                              event.subject, event.ip, event.userAgent, event.requestID])
+        if let webhookType, let tenantID = event.tenantID {
+            try db.execute(sql: "INSERT INTO event_outbox (tenant_id, event_id, event_type) VALUES (?, ?, ?)",
+                           arguments: [tenantID, event.id, webhookType])
+        }
     }
 }
 

@@ -15,6 +15,7 @@ public final class SQLiteStore: PortcullisStorage, Sendable {
 
     let writer: any DatabaseWriter
     let faults: SQLiteFaultInjection?
+    public let outboxSignal = OutboxSignal()
 
     private init(writer: any DatabaseWriter, path: String?, faults: SQLiteFaultInjection? = nil) throws(StoreError) {
         try SQLiteMigrations.migrate(writer)

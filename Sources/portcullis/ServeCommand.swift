@@ -7,6 +7,7 @@ import PortcullisCrypto
 import PortcullisEmail
 import PortcullisCore
 import PortcullisHTTP
+import PortcullisHooks
 import PortcullisStore
 import PortcullisStoreFactory
 import PortcullisUI
@@ -98,13 +99,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let configStore = ConfigStore(snapshot)
-        let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
-                                      keyCache: keyCache, logger: logger)
         let serverLogger = logger
         let address = listenAddress
         let services = ServerServices(
             storage: storage, renderer: renderer,
             hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0, logger: logger)
+        let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
+                                      keyCache: keyCache, logger: logger, events: services.events)
+        let webhookSender = HTTPWebhookSender()
+        let outbox = OutboxWorker(storage: storage, snapshot: { configStore.snapshot }, sender: webhookSender,
+                                  logger: Logger(label: "portcullis.webhooks"))
         let app = ApplicationBuilder.build(
             configStore: configStore, services: services, listen: listenAddress, logger: logger,
             onServerRunning: { port in
@@ -117,7 +121,8 @@ struct ServeCommand: AsyncParsableCommand {
             services: [.init(service: app), .init(service: reloader),
                        .init(service: StoreMaintenance(storage: storage,
                                                        auditRetention: { configStore.snapshot.server.logs.retention },
-                                                       logger: logger))],
+                                                       logger: logger)),
+                       .init(service: outbox)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // In-flight requests get the drain timeout to finish; then the group cancels what is left.
@@ -129,8 +134,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        // Events of the last requests (failed logins, tokens) are still in the recorder's buffer.
+        // Events of the last requests (failed logins, tokens) are still in the recorder's buffer;
+        // written now, they enter the webhook outbox and go out at the next start.
         await services.events.flush()
+        try? await webhookSender.shutdown()
         if let outbox = mail?.1, await !outbox.drain(timeout: .seconds(5)) {
             logger.warning("stopped with undelivered email still queued")
         }

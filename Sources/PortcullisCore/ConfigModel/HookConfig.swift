@@ -44,9 +44,14 @@ public struct WebhookConfig: ConfigObject, Hashable {
     public static let definitionName = "Webhook"
     public static let summary = "An event subscription delivered by HTTP POST with retries."
 
+    /// The same list as `WebhookEventType.all` in the store (which Core cannot import); a test
+    /// keeps them equal.
     public static let eventTypes = [
-        "user.created", "user.updated", "user.deleted", "user.blocked", "user.login", "user.login_failed",
-        "user.logout", "user.password_changed", "user.email_verified", "session.revoked", "token.issued",
+        "user.created", "user.updated", "user.deleted", "user.blocked", "user.unblocked", "user.login",
+        "user.login_failed", "user.logout", "user.password_changed", "user.email_verified",
+        "user.verification.failed", "session.revoked", "token.issued", "organization.member.added",
+        "organization.member.removed", "organization.invitation.accepted", "role.assigned", "role.unassigned",
+        "config.reloaded",
     ]
 
     public var name: Identifier

@@ -12,6 +12,9 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case userDeleted = "user.deleted"
     case passwordChanged = "user.password_changed"
     case emailVerified = "user.email_verified"
+    /// An email verification link that could not be used (unknown, expired or used); no subject,
+    /// since an unusable link names no user.
+    case emailVerificationFailed = "user.verification_failed"
     case accountUnlocked = "user.unlocked"
     /// Account linking: the subject (a user) became an identity of the primary in `details`, or stopped being one.
     case identityLinked = "user.identity_linked"
@@ -54,4 +57,7 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     case roleUnassigned = "role.unassigned"
     case permissionGranted = "permission.granted"
     case permissionRevoked = "permission.revoked"
+    // Configuration
+    /// A reload swapped in a new configuration; recorded for each tenant of the new snapshot.
+    case configReloaded = "config.reloaded"
 }

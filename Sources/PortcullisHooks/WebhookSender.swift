@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// What came back from one POST.
+public enum WebhookResponse: Sendable, Equatable {
+    case status(Int)
+    /// No HTTP answer: refused, reset, timed out, TLS failed. The text is for the delivery record.
+    case failure(String)
+}
+
+/// Posts a delivery. The worker takes any sender, so tests can watch what it sends.
+public protocol WebhookSending: Sendable {
+    func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async -> WebhookResponse
+}
+
+/// The real sender: async-http-client with pooled keep-alive connections, no redirects (a receiver
+/// that moved must be reconfigured, not followed to wherever it points), and the body of the answer
+/// read and dropped (bounded) so the connection can be reused.
+public final class HTTPWebhookSender: WebhookSending {
+    private let client: HTTPClient
+
+    public init() {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.decompression = .disabled
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async -> WebhookResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return .status(Int(response.status.code))
+        } catch {
+            return .failure(Self.describe(error))
+        }
+    }
+
+    /// Stops the connection pool; the lifecycle calls it at shutdown.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// A short reason without the request (which could carry a URL with credentials).
+    static func describe(_ error: any Error) -> String {
+        if let client = error as? HTTPClientError {
+            if client == .deadlineExceeded || client == .readTimeout || client == .connectTimeout { return "timed out" }
+            if client == .remoteConnectionClosed { return "connection closed by the receiver" }
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "connect timed out" }
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return String(text.prefix(200))
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
