@@ -105,7 +105,8 @@ let package = Package(
         ),
         .target(
             name: "PortcullisManagement",
-            dependencies: ["PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisAccounts"],
+            dependencies: ["PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisAccounts",
+                           "PortcullisHooks"],
             swiftSettings: swiftSettings
         ),
         .target(

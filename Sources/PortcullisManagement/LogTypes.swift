@@ -66,6 +66,7 @@ public enum LogTypes {
         Rule("sapi", "Unassign a Role", .roleUnassigned),
         Rule("sapi", "Grant a Permission", .permissionGranted),
         Rule("sapi", "Revoke a Permission", .permissionRevoked),
+        Rule("sapi", "Retry a webhook delivery", .webhookDeliveryRetried),
     ]
 
     /// Every code the table uses, for the OpenAPI document and the query check.

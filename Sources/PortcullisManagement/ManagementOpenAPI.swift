@@ -19,7 +19,7 @@ public enum ManagementOpenAPI {
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
                 "schemas": .object(Schemas.all.merging(Schemas.organizations) { first, _ in first }
-                    .merging(Schemas.invitations) { first, _ in first }),
+                    .merging(Schemas.invitations) { first, _ in first }.merging(Schemas.webhooks) { first, _ in first }),
             ],
         ]
     }
@@ -134,6 +134,7 @@ public enum ManagementOpenAPI {
         paths.merge(rolePaths) { first, _ in first }
         paths.merge(organizationPaths) { first, _ in first }
         paths.merge(invitationPaths) { first, _ in first }
+        paths.merge(webhookPaths) { first, _ in first }
         return paths
     }()
 

@@ -58,6 +58,9 @@ public enum ManagementAPIConfig {
         ScopeConfig(value: "read:organization_invitations", description: "Read invitations"),
         ScopeConfig(value: "create:organization_invitations", description: "Invite to organizations"),
         ScopeConfig(value: "delete:organization_invitations", description: "Delete invitations"),
+        ScopeConfig(value: "read:events", description: "Read the event log webhooks deliver from"),
+        ScopeConfig(value: "read:webhooks", description: "Read webhook deliveries"),
+        ScopeConfig(value: "update:webhooks", description: "Retry webhook deliveries"),
     ]
 
     /// The resource server as the rest of the configuration sees it. Users get its scopes only

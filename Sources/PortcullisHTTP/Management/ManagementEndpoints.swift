@@ -14,6 +14,7 @@ struct ManagementEndpoints {
     let roles: ManagementRoles
     let userRoles: ManagementUserRoles
     let organizations: ManagementOrganizations
+    let webhooks: ManagementWebhooks
     let views = ManagementConfigViews()
     let tokens = ManagementTokenCache()
 
@@ -25,6 +26,7 @@ struct ManagementEndpoints {
         userRoles = ManagementUserRoles(storage: services.storage)
         organizations = ManagementOrganizations(storage: services.storage,
                                                 invitationMailer: services.mail.map { InvitationMailer(mail: $0) })
+        webhooks = ManagementWebhooks(storage: services.storage)
         identities = ManagementIdentities(storage: services.storage, accounts: services.accounts)
         sessions = ManagementSessions(storage: services.storage, sessions: services.sessions,
                                       grants: GrantRevocation(grants: services.storage, observer: services.sessionCache))
@@ -51,6 +53,7 @@ struct ManagementEndpoints {
         ("/logs", [.get]), ("/logs/{id}", [.get]),
         ("/roles", [.get, .post]), ("/roles/{id}", [.get, .patch, .delete]),
         ("/roles/{id}/permissions", [.get, .post, .delete]), ("/roles/{id}/users", [.get, .post]),
+        ("/events", [.get]), ("/webhooks/{name}/deliveries", [.get]), ("/webhooks/{name}/deliveries/{id}/retry", [.post]),
     ]
 
     static let organizationRoutes: [RouteMethods] = [
@@ -164,6 +167,7 @@ struct ManagementEndpoints {
             .post: { try await roles.assignUsers($0.parameter("id"), $0.body, tenant: $0.tenant, caller: $0.caller, request: $0.event) },
         ])
         registerOrganizations(route)
+        registerWebhooks(route)
         for collection in ManagementConfigViews.Collection.allCases {
             let refuse: Operation = { try views.refuseWrite(collection, id: $0.parameters["id"], tenant: $0.tenant).thrown() }
             route("/\(collection.rawValue)", [

@@ -78,6 +78,11 @@ enum ManagementHTTP {
         // Auth0's DELETEs of lists (role permissions, a user's roles) carry a JSON body; the
         // others carry none and send no Content-Type.
         if request.method == .delete, request.headers[.contentType] == nil { return Data() }
+        // A POST that carries nothing (a retry) needs no Content-Type either.
+        if request.headers[.contentType] == nil, request.headers[.transferEncoding] == nil,
+           (request.headers[.contentLength] ?? "0") == "0" {
+            return Data()
+        }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw ManagementError(415, "Content-Type must be application/json", errorCode: "unsupported_media_type")

@@ -60,4 +60,7 @@ public enum DomainEventKind: String, Sendable, Hashable, CaseIterable {
     // Configuration
     /// A reload swapped in a new configuration; recorded for each tenant of the new snapshot.
     case configReloaded = "config.reloaded"
+    // Webhooks
+    /// An operator sent a webhook delivery again (`details`: webhook, delivery_id, event_id).
+    case webhookDeliveryRetried = "webhook.delivery_retried"
 }

@@ -27,7 +27,7 @@ public enum WebhookEventType {
         case DomainEventKind.emailVerified.rawValue: "user.email_verified"
         case DomainEventKind.emailVerificationFailed.rawValue: "user.verification.failed"
         case DomainEventKind.sessionEnded.rawValue:
-            ["hosted_logout", "rp_initiated_logout"].contains(details["via"] ?? "") ? "user.logout" : "session.revoked"
+            logoutVias.contains(details["via"] ?? "") ? "user.logout" : "session.revoked"
         case DomainEventKind.sessionsRevoked.rawValue: "session.revoked"
         case DomainEventKind.tokenIssued.rawValue: "token.issued"
         case DomainEventKind.memberAdded.rawValue: "organization.member.added"
