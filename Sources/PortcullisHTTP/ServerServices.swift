@@ -3,6 +3,8 @@ import PortcullisAccounts
 import PortcullisCore
 import PortcullisCrypto
 import PortcullisForwardAuth
+import PortcullisHooks
+import PortcullisOAuth
 import PortcullisStore
 import PortcullisUI
 
@@ -29,10 +31,13 @@ public struct ServerServices: Sendable {
     /// Blocks and deletes users: the one implementation the hosted pages, CLI and API share.
     public let accounts: AccountService
     public let login: LoginService
+    /// The tenant's `post_login` and `credentials_exchange` hooks (no-ops without a hook transport).
+    public let tokenHooks: any TokenHooks
 
     public init(storage: any PortcullisStorage, renderer: PageRenderer, hashing: PasswordHashingPool,
                 mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter(),
-                sessionCache: SessionCache = SessionCache(), logger: Logger = Logger(label: "portcullis.events")) {
+                sessionCache: SessionCache = SessionCache(), hookTransport: (any HookTransport)? = nil,
+                logger: Logger = Logger(label: "portcullis.events")) {
         self.storage = storage
         self.renderer = renderer
         self.hashing = hashing
@@ -45,5 +50,12 @@ public struct ServerServices: Sendable {
         sessions = SessionRevocation(sessions: storage, observer: sessionCache)
         accounts = AccountService(storage: storage, invalidation: sessionCache, hashing: hashing)
         login = LoginService(storage: storage, hashing: hashing, events: events)
+        if let hookTransport {
+            let hookLogger = Logger(label: "portcullis.hooks")
+            tokenHooks = HTTPTokenHooks(runner: HookRunner(transport: hookTransport, logger: hookLogger), storage: storage,
+                                        logger: hookLogger)
+        } else {
+            tokenHooks = NoTokenHooks()
+        }
     }
 }

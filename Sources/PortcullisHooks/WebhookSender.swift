@@ -19,7 +19,7 @@ public protocol WebhookSending: Sendable {
 /// that moved must be reconfigured, not followed to wherever it points), and the body of the answer
 /// read and dropped (bounded) so the connection can be reused.
 public final class HTTPWebhookSender: WebhookSending {
-    private let client: HTTPClient
+    let client: HTTPClient
 
     public init() {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
@@ -64,5 +64,51 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// What a blocking hook's endpoint answered: its status and (bounded) body.
+public enum HookHTTPResult: Sendable, Equatable {
+    case response(status: Int, body: [UInt8])
+    case failure(String)
+}
+
+/// Posts a hook call and reads the answer; the hook runner takes any, so tests can answer for a hook.
+public protocol HookTransport: Sendable {
+    func exchange(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async -> HookHTTPResult
+}
+
+extension HTTPWebhookSender: HookTransport {
+    /// The largest hook answer read: claims and metadata, never documents.
+    public static let maximumHookAnswer = 64 * 1024
+
+    public func exchange(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async -> HookHTTPResult {
+        let client = self.client
+        do {
+            // The deadline covers the answer's body too: a hook that sends its head and then
+            // stalls must not hold the login past its timeout.
+            return try await withThrowingTaskGroup(of: HookHTTPResult.self) { group in
+                group.addTask {
+                    var request = HTTPClientRequest(url: url)
+                    request.method = .POST
+                    for (name, value) in headers { request.headers.add(name: name, value: value) }
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                    let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                    var answer = try await response.body.collect(upTo: Self.maximumHookAnswer)
+                    return .response(status: Int(response.status.code), body: answer.readBytes(length: answer.readableBytes) ?? [])
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return .failure("timed out")
+                }
+                let first = try await group.next() ?? .failure("timed out")
+                group.cancelAll()
+                return first
+            }
+        } catch let error as NIOTooManyBytesError {
+            return .failure("the answer is larger than \(Self.maximumHookAnswer / 1024) KiB: \(error)")
+        } catch {
+            return .failure(Self.describe(error))
+        }
     }
 }

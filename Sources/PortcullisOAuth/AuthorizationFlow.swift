@@ -47,11 +47,17 @@ public struct AuthorizationFlow: Sendable {
     public let tenant: Tenant
     public let storage: any OAuthStorage
     public let now: Date
+    public let hooks: any TokenHooks
+    /// The request, as the hooks and events see it.
+    public let request: EventRequestContext?
 
-    public init(tenant: Tenant, storage: any OAuthStorage, now: Date) {
+    public init(tenant: Tenant, storage: any OAuthStorage, now: Date, hooks: any TokenHooks = NoTokenHooks(),
+                request: EventRequestContext? = nil) {
         self.tenant = tenant
         self.storage = storage
         self.now = now
+        self.hooks = hooks
+        self.request = request
     }
 
     /// Decides, and when everything is satisfied issues the code.
@@ -106,13 +112,24 @@ public struct AuthorizationFlow: Sendable {
             return interactive ? .consent(scopes: scopes) : fail(.consentRequired, "the user has not approved this client")
         }
 
+        // The login is complete: post_login hooks may deny it or add claims, before any code exists.
+        let claims: HookClaims
+        do {
+            claims = try await hooks.postLogin(TokenHookRequest(
+                tenant: tenant, user: user, clientID: request.client.id, scopes: scopes,
+                audience: request.audience?.identifier.value, organizationID: organizationID, grantType: "authorization_code",
+                request: self.request))
+        } catch {
+            return fail(error.code, error.description)
+        }
         let plain = RandomToken.make()
         let code = AuthorizationCode(
             digest: SecretDigest(of: plain).hex, tenantID: tenant.id, clientID: request.client.id, userID: user.id,
             redirectURI: request.requestedRedirectURI, scopes: scopes, audience: request.audience?.identifier.value,
             organizationID: organizationID, nonce: request.nonce, codeChallenge: request.codeChallenge,
             codeChallengeMethod: request.codeChallengeMethod, sessionDigest: session.digest, authTime: session.authTime,
-            amr: session.amr, createdAt: now, expiresAt: now.addingTimeInterval(Self.codeLifetime))
+            amr: session.amr, createdAt: now, expiresAt: now.addingTimeInterval(Self.codeLifetime),
+            hookClaimsJSON: claims.isEmpty ? nil : claims.json)
         try await storage.createAuthorizationCode(code)
         var parameters = [("code", plain)]
         if let state = request.state { parameters.append(("state", state)) }

@@ -3,18 +3,45 @@ import PortcullisConfig
 import PortcullisCore
 import PortcullisStore
 
-/// Where hooks plug into token issuance. The hooks issue implements these with real HTTP calls;
-/// until then ``NoTokenHooks`` changes nothing.
+/// Where hooks plug into logins and token issuance; PortcullisHooks' runner implements it with
+/// signed HTTP calls (docs/hooks.md), ``NoTokenHooks`` changes nothing.
 ///
-/// - `postLogin` runs when a user's tokens are minted from an authorization code: it may add
-///   namespaced claims to the ID and access tokens, or deny the login (`access_denied`).
+/// - `postLogin` runs when a login completes at `/authorize`, before the code is issued (its claims
+///   travel with the code), and again at each refresh (`grantType` `refresh_token`), as Auth0's
+///   post-login Actions do: it may add namespaced claims to the ID and access tokens, or deny.
 /// - `credentialsExchange` runs in the client_credentials grant: it may add claims or deny.
 ///
-/// Both receive the request's pinned ``Tenant`` (never a tenant name to look up again), so a hook
-/// sees the same configuration snapshot as the grant that calls it, even across a reload.
+/// Both receive the request's pinned ``Tenant``, so a hook sees the same configuration snapshot as
+/// the flow that calls it, even across a reload. A denial is an ``OAuthError`` (`access_denied`).
 public protocol TokenHooks: Sendable {
-    func postLogin(tenant: Tenant, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims
-    func credentialsExchange(tenant: Tenant, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims
+    func postLogin(_ request: TokenHookRequest) async throws(OAuthError) -> HookClaims
+    func credentialsExchange(_ request: TokenHookRequest) async throws(OAuthError) -> HookClaims
+}
+
+/// What a token hook is told.
+public struct TokenHookRequest: Sendable {
+    public var tenant: Tenant
+    /// The user logging in; nil for client_credentials.
+    public var user: User?
+    public var clientID: String
+    public var scopes: [String]
+    public var audience: String?
+    public var organizationID: String?
+    /// `authorization_code` (a login at /authorize), `refresh_token` or `client_credentials`.
+    public var grantType: String
+    public var request: EventRequestContext?
+
+    public init(tenant: Tenant, user: User?, clientID: String, scopes: [String], audience: String?,
+                organizationID: String? = nil, grantType: String, request: EventRequestContext?) {
+        self.tenant = tenant
+        self.user = user
+        self.clientID = clientID
+        self.scopes = scopes
+        self.audience = audience
+        self.organizationID = organizationID
+        self.grantType = grantType
+        self.request = request
+    }
 }
 
 /// Extra claims a hook asks for, per token.
@@ -25,10 +52,26 @@ public struct HookClaims: Sendable, Equatable {
         self.idToken = idToken
         self.accessToken = accessToken
     }
+
+    public var isEmpty: Bool { idToken.isEmpty && accessToken.isEmpty }
+
+    /// `{"id_token": {…}, "access_token": {…}}`, as the authorization code keeps them.
+    public var json: String {
+        String(decoding: JSONValue.object(["id_token": .object(idToken), "access_token": .object(accessToken)]).compactData,
+               as: UTF8.self)
+    }
+
+    public init(json: String) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)), case .object(let object) = value else {
+            return
+        }
+        if case .object(let claims) = object["id_token"] { idToken = claims }
+        if case .object(let claims) = object["access_token"] { accessToken = claims }
+    }
 }
 
 public struct NoTokenHooks: TokenHooks {
     public init() {}
-    public func postLogin(tenant: Tenant, user: User, clientID: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
-    public func credentialsExchange(tenant: Tenant, clientID: String, audience: String, scopes: [String]) async throws(OAuthError) -> HookClaims { HookClaims() }
+    public func postLogin(_ request: TokenHookRequest) async throws(OAuthError) -> HookClaims { HookClaims() }
+    public func credentialsExchange(_ request: TokenHookRequest) async throws(OAuthError) -> HookClaims { HookClaims() }
 }

@@ -35,14 +35,18 @@ public struct AuthorizationCode: Sendable, Hashable {
     public var expiresAt: Date
     /// When the code was exchanged; a used code is never accepted again.
     public var usedAt: Date?
+    /// The claims the `post_login` hooks added at the login, as a JSON object
+    /// (`{"id_token": {…}, "access_token": {…}}`), for the token endpoint to mint with.
+    public var hookClaimsJSON: String?
 
     public init(
         digest: String, tenantID: String, clientID: String, userID: String, redirectURI: String,
         scopes: [String], audience: String? = nil, organizationID: String? = nil, nonce: String? = nil,
         codeChallenge: String? = nil, codeChallengeMethod: String? = nil, sessionDigest: String? = nil,
         authTime: Date, amr: [String], grantID: String = AuthorizationCode.makeGrantID(),
-        createdAt: Date, expiresAt: Date, usedAt: Date? = nil
+        createdAt: Date, expiresAt: Date, usedAt: Date? = nil, hookClaimsJSON: String? = nil
     ) {
+        self.hookClaimsJSON = hookClaimsJSON
         self.digest = digest
         self.tenantID = tenantID
         self.clientID = clientID

@@ -14,6 +14,7 @@ extension StoreConformance {
             code.sessionDigest = ConformanceFixtures.digest()
             code.amr = ["pwd", "mfa"]
             code.scopes = ["openid", "read:orders", "Zoë 🦀"]
+            code.hookClaimsJSON = #"{"access_token":{"https://acme.test/plan":"gold"}}"#
             try await store.createAuthorizationCode(code)
             let now = ConformanceFixtures.date(plusSeconds: 5)
             var used = code

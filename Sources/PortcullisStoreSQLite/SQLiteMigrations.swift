@@ -423,6 +423,11 @@ public enum SQLiteMigrations {
             CREATE INDEX webhook_deliveries_by_subject ON webhook_deliveries (tenant_id, webhook, subject, status, seq);
             CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (tenant_id, webhook, created_at);
             """),
+        ("v17_code_hook_claims", """
+            -- The claims post_login hooks added at the login, kept with the code until the token
+            -- endpoint mints with them (a JSON object, or NULL when no hook added any).
+            ALTER TABLE authorization_codes ADD COLUMN hook_claims_json TEXT;
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -7,7 +7,7 @@ extension SQLiteStore: AuthorizationCodeStore {
     private static let codeColumns = """
         digest, tenant_id, client_id, user_id, redirect_uri, scopes_json, audience, organization_id,
         nonce, code_challenge, code_challenge_method, session_digest, auth_time, amr_json, grant_id,
-        created_at, expires_at, used_at
+        created_at, expires_at, used_at, hook_claims_json
         """
 
     public func createAuthorizationCode(_ code: AuthorizationCode) async throws {
@@ -18,18 +18,19 @@ extension SQLiteStore: AuthorizationCodeStore {
         let createdAt = try SQLiteTimestamp.milliseconds(code.createdAt)
         let expiresAt = try SQLiteTimestamp.milliseconds(code.expiresAt)
         let usedAt = try code.usedAt.map { date throws(StoreError) in try SQLiteTimestamp.milliseconds(date) }
+        if let claims = code.hookClaimsJSON { try StoredJSON.requireObject(claims, field: "authorization code hook claims") }
         try await write("create authorization code") { db in
             try db.requireUser(tenantID: code.tenantID, userID: code.userID, during: "create authorization code")
             try db.execute(sql: """
                 INSERT INTO authorization_codes (
                     digest, tenant_id, client_id, user_id, redirect_uri, scopes_json, audience,
                     organization_id, nonce, code_challenge, code_challenge_method, session_digest,
-                    auth_time, amr_json, grant_id, created_at, expires_at, used_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    auth_time, amr_json, grant_id, created_at, expires_at, used_at, hook_claims_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     code.digest, code.tenantID, code.clientID, code.userID, code.redirectURI, scopesJSON, code.audience,
                     code.organizationID, code.nonce, code.codeChallenge, code.codeChallengeMethod, code.sessionDigest,
-                    authTime, amrJSON, code.grantID, createdAt, expiresAt, usedAt,
+                    authTime, amrJSON, code.grantID, createdAt, expiresAt, usedAt, code.hookClaimsJSON,
                 ])
         }
     }
@@ -92,7 +93,8 @@ extension AuthorizationCode {
             grantID: try row.value("grant_id", in: table),
             createdAt: SQLiteTimestamp.date(milliseconds: try row.value("created_at", in: table)),
             expiresAt: SQLiteTimestamp.date(milliseconds: try row.value("expires_at", in: table)),
-            usedAt: usedAt.map(SQLiteTimestamp.date(milliseconds:))
+            usedAt: usedAt.map(SQLiteTimestamp.date(milliseconds:)),
+            hookClaimsJSON: try row.value("hook_claims_json", in: table)
         )
     }
 }

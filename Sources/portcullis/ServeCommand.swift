@@ -101,12 +101,14 @@ struct ServeCommand: AsyncParsableCommand {
         let configStore = ConfigStore(snapshot)
         let serverLogger = logger
         let address = listenAddress
+        // One outbound HTTP client (pooled keep-alive connections) for hooks and webhooks.
+        let webhookSender = HTTPWebhookSender()
         let services = ServerServices(
             storage: storage, renderer: renderer,
-            hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0, logger: logger)
+            hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0,
+            hookTransport: webhookSender, logger: logger)
         let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
                                       keyCache: keyCache, logger: logger, events: services.events)
-        let webhookSender = HTTPWebhookSender()
         let outbox = OutboxWorker(storage: storage, snapshot: { configStore.snapshot }, sender: webhookSender,
                                   logger: Logger(label: "portcullis.webhooks"))
         let app = ApplicationBuilder.build(

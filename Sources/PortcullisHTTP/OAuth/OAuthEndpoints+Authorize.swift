@@ -46,7 +46,8 @@ extension OAuthEndpoints {
         let (session, user) = try await currentSession(page, now: now)
         let outcome: AuthorizationOutcome
         do {
-            outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now)
+            outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now, hooks: hooks,
+                                                  request: context.eventRequest(for: request))
                 .decide(authorization, session: session, user: user, consentGiven: consentGiven)
         } catch {
             context.logger.error("authorization failed: store unavailable: \(error)")

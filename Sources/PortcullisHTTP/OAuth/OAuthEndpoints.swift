@@ -13,7 +13,7 @@ struct OAuthEndpoints: Sendable {
     let services: ServerServices
     var storage: any OAuthStorage { services.storage }
     let replayGuard = AssertionReplayGuard()
-    let hooks: any TokenHooks = NoTokenHooks()
+    var hooks: any TokenHooks { services.tokenHooks }
 
     func register(on router: Router<PortcullisRequestContext>) {
         registerAuthorize(on: router)

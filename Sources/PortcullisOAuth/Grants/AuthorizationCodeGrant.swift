@@ -74,7 +74,8 @@ public struct AuthorizationCodeGrant: Grant {
         }
         let tokens = UserTokens(user: user, client: request.client.config, scopes: code.scopes, audience: code.audience,
                                 organizationID: code.organizationID, nonce: code.nonce, authTime: code.authTime,
-                                amr: code.amr, sessionDigest: code.sessionDigest, grantID: code.grantID)
+                                amr: code.amr, sessionDigest: code.sessionDigest, grantID: code.grantID,
+                                loginClaims: code.hookClaimsJSON.map(HookClaims.init(json:)) ?? HookClaims())
         return try await tokens.response(in: context, refreshToken: refreshPlain)
     }
 }

@@ -35,8 +35,9 @@ public struct ClientCredentialsGrant: Grant {
             throw .invalidScope("the client has not been granted: \(notGranted.joined(separator: " "))")
         }
         let scopes = requested.isEmpty ? allowed : requested
-        let hookClaims = try await context.hooks.credentialsExchange(tenant: context.tenant, clientID: client.id,
-                                                                     audience: audience, scopes: scopes)
+        let hookClaims = try await context.hooks.credentialsExchange(TokenHookRequest(
+            tenant: context.tenant, user: nil, clientID: client.id, scopes: scopes, audience: audience,
+            grantType: "client_credentials", request: context.request))
         let permissions = resourceServer.tokenDialect == .accessTokenAuthz ? scopes : nil
         let access = try context.minter.accessToken(.init(
             subject: client.id + "@clients", client: client.config, resourceServer: resourceServer, scopes: scopes,

@@ -17,6 +17,9 @@ struct UserTokens {
     var amr: [String]
     var sessionDigest: String?
     var grantID: String
+    /// The claims `post_login` hooks gave at the login (the code grant); nil on a refresh, where
+    /// the hooks run again.
+    var loginClaims: HookClaims?
 
     /// Permissions come from the user's roles (tenant-wide plus the organization's) and direct
     /// grants as they are now, so a role or grant change applies at the next refresh.
@@ -29,8 +32,14 @@ struct UserTokens {
                                                tenant: context.tenant, storage: context.storage)
             }
         }
-        var hookClaims = try await context.hooks.postLogin(tenant: context.tenant, user: user,
-                                                           clientID: client.clientID.value, scopes: scopes)
+        var hookClaims: HookClaims
+        if let loginClaims {
+            hookClaims = loginClaims
+        } else {
+            hookClaims = try await context.hooks.postLogin(TokenHookRequest(
+                tenant: context.tenant, user: user, clientID: client.clientID.value, scopes: scopes, audience: audience,
+                organizationID: organizationID, grantType: "refresh_token", request: context.request))
+        }
         // `org_name` beside `org_id`, as Auth0 adds it, so APIs can show or match the name without
         // a lookup; read now, so a renamed organization shows its new name at the next refresh.
         if let organizationID {
