@@ -35,6 +35,9 @@ extension AccountService {
         case nil:
             credential = nil
         }
+        // After the checks that need no one else, before anything is stored: a hook may refuse
+        // or add metadata; the password was hashed first so the hook never sees it.
+        user = try await hooks.beforeRegistration(user, via: via, request: request)
         let event = DomainEvent(.userCreated, tenantID: tenantID, subject: .user(user.id), actor: actor ?? .user(user.id),
                                 request: request, at: now, details: ["connection": connection.name.value, "via": via])
         do {
@@ -42,6 +45,7 @@ extension AccountService {
         } catch StoreError.conflict {
             throw AccountFailure.duplicate
         }
+        await hooks.afterRegistration(user, via: via, request: request)
         return user
     }
 

@@ -23,6 +23,7 @@ extension AccountService {
                        by actor: EventParty, request: EventRequestContext? = nil, now: Date = Date()) async throws -> User {
         guard let current = try await storage.user(tenantID: tenantID, id: userID) else { throw Failure.noSuchUser }
         let credential = try await newCredential(changes, for: current, connection: connection, now: now)
+        var asked = false
         for _ in 0..<Self.updateAttempts {
             guard let before = try await storage.user(tenantID: tenantID, id: userID) else { throw Failure.noSuchUser }
             var user = before
@@ -35,6 +36,11 @@ extension AccountService {
             if let patch = changes.appMetadata { user.appMetadataJSON = try Self.merge(patch, into: user.appMetadataJSON) }
             if let patch = changes.userMetadata { user.userMetadataJSON = try Self.merge(patch, into: user.userMetadataJSON) }
             guard user != before || credential != nil else { return before }
+            // Asked once: a retry after a concurrent write applies the same change again.
+            if !asked {
+                try await hooks.beforeUpdate(before, proposed: user, request: request)
+                asked = true
+            }
             user.updatedAt = now
             let events = Self.events(before: before, after: user, passwordChanged: credential != nil, actor: actor,
                                      request: request, now: now)

@@ -14,12 +14,14 @@ public struct AccountService: Sendable {
     let storage: any PortcullisStorage
     let invalidation: any SessionInvalidationObserver
     let hashing: PasswordHashingPool
+    let hooks: any AccountHooks
 
     public init(storage: any PortcullisStorage, invalidation: any SessionInvalidationObserver,
-                hashing: PasswordHashingPool) {
+                hashing: PasswordHashingPool, hooks: any AccountHooks = NoAccountHooks()) {
         self.storage = storage
         self.invalidation = invalidation
         self.hashing = hashing
+        self.hooks = hooks
     }
 
     /// Blocks or unblocks a user. Blocking revokes their sessions and refresh tokens in the same
@@ -38,8 +40,10 @@ public struct AccountService: Sendable {
             attempt += 1
             guard var user = try await storage.user(tenantID: tenantID, id: userID) else { throw Failure.noSuchUser }
             guard user.blocked != blocked else { return user }
+            let current = user
             user.blocked = blocked
             user.updatedAt = now
+            if attempt == 1 { try await hooks.beforeUpdate(current, proposed: user, request: request) }
             let event = DomainEvent(blocked ? .userBlocked : .userUnblocked, tenantID: tenantID, subject: .user(userID),
                                     actor: actor, request: request, at: now)
             do {
@@ -58,10 +62,15 @@ public struct AccountService: Sendable {
     @discardableResult
     public func delete(tenantID: String, userID: String, by actor: EventParty, request: EventRequestContext? = nil,
                        now: Date = Date()) async throws -> Bool {
+        let existing = try await storage.user(tenantID: tenantID, id: userID)
+        if let existing { try await hooks.beforeDeletion(existing, request: request) }
         let event = DomainEvent(.userDeleted, tenantID: tenantID, subject: .user(userID), actor: actor, request: request,
                                 at: now)
         let deleted = try await storage.delete(tenantID: tenantID, id: userID, events: [event])
-        if deleted { invalidation.userSessionsEnded(tenantID: tenantID, userID: userID) }
+        if deleted {
+            invalidation.userSessionsEnded(tenantID: tenantID, userID: userID)
+            if let existing { await hooks.afterDeletion(existing, request: request) }
+        }
         return deleted
     }
 }

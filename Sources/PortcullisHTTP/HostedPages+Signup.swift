@@ -68,6 +68,8 @@ extension HostedPages {
         case AccountFailure.passwordRejected(let problem):
             (page.text(problem.messageKey, ["min": String(connection.passwordPolicy.minLength)]), .badRequest)
         case AccountFailure.duplicate: (page.text("error_email_taken"), .conflict)
+        case AccountFailure.deniedByHook(let denial):
+            (denial.text(locale: page.locale) ?? page.text("error_hook_denied"), .forbidden)
         case is AccountFailure: (page.text("error_invalid_email"), .badRequest)
         case is PasswordHashingError: (page.text("error_busy"), .serviceUnavailable)
         default: nil

@@ -1,5 +1,6 @@
 import Logging
 import PortcullisAccounts
+import PortcullisConfig
 import PortcullisCore
 import PortcullisCrypto
 import PortcullisForwardAuth
@@ -37,7 +38,7 @@ public struct ServerServices: Sendable {
     public init(storage: any PortcullisStorage, renderer: PageRenderer, hashing: PasswordHashingPool,
                 mail: AccountMail? = nil, rateLimiter: RateLimiter = RateLimiter(),
                 sessionCache: SessionCache = SessionCache(), hookTransport: (any HookTransport)? = nil,
-                logger: Logger = Logger(label: "portcullis.events")) {
+                configStore: ConfigStore? = nil, logger: Logger = Logger(label: "portcullis.events")) {
         self.storage = storage
         self.renderer = renderer
         self.hashing = hashing
@@ -48,14 +49,15 @@ public struct ServerServices: Sendable {
             logger.error("audit events could not be written", metadata: ["lost": "\(lost)", "error": "\(error)"])
         }
         sessions = SessionRevocation(sessions: storage, observer: sessionCache)
-        accounts = AccountService(storage: storage, invalidation: sessionCache, hashing: hashing)
         login = LoginService(storage: storage, hashing: hashing, events: events)
-        if let hookTransport {
-            let hookLogger = Logger(label: "portcullis.hooks")
-            tokenHooks = HTTPTokenHooks(runner: HookRunner(transport: hookTransport, logger: hookLogger), storage: storage,
-                                        logger: hookLogger)
+        let hookLogger = Logger(label: "portcullis.hooks")
+        let runner = hookTransport.map { HookRunner(transport: $0, logger: hookLogger) }
+        tokenHooks = runner.map { HTTPTokenHooks(runner: $0, storage: storage, logger: hookLogger) } ?? NoTokenHooks()
+        let accountHooks: any AccountHooks = if let runner, let configStore {
+            HTTPAccountHooks(runner: runner, configStore: configStore, logger: hookLogger)
         } else {
-            tokenHooks = NoTokenHooks()
+            NoAccountHooks()
         }
+        accounts = AccountService(storage: storage, invalidation: sessionCache, hashing: hashing, hooks: accountHooks)
     }
 }

@@ -141,7 +141,13 @@ public struct ManagementUsers: Sendable {
         if let user = try await storage.user(tenantID: tenant.id, id: userID), user.connection == connection {
             // A linked identity is deleted through its primary, or unlinked first.
             guard user.linkedTo == nil else { throw ManagementError.noSuchUser }
-            try await accounts.delete(tenantID: tenant.id, userID: userID, by: caller.actor, request: request)
+            do {
+                try await accounts.delete(tenantID: tenant.id, userID: userID, by: caller.actor, request: request)
+            } catch AccountFailure.deniedByHook(let denial) {
+                // A veto of a deletion is a conflict with the state of the user, not a bad request.
+                throw ManagementError(409, denial.message ?? "The deletion was refused by a pre_user_deletion hook.",
+                                      errorCode: "denied_by_hook")
+            }
         }
         return .noContent
     }
@@ -197,6 +203,8 @@ public struct ManagementUsers: Sendable {
                                    errorCode: "conflict")
         case .cannotLink(let reason):
             return ManagementError(400, "The accounts cannot be linked: \(reason)", errorCode: "invalid_body")
+        case .deniedByHook(let denial):
+            return ManagementError(400, denial.message ?? "The change was refused by a hook.", errorCode: "denied_by_hook")
         }
     }
 }

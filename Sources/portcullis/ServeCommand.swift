@@ -106,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         let services = ServerServices(
             storage: storage, renderer: renderer,
             hashing: PasswordHashingPool(observer: PortcullisMetrics.passwordHashObserver()), mail: mail?.0,
-            hookTransport: webhookSender, logger: logger)
+            hookTransport: webhookSender, configStore: configStore, logger: logger)
         let reloader = ConfigReloader(loader: loader, store: configStore, keyProvider: keyProvider,
                                       keyCache: keyCache, logger: logger, events: services.events)
         let outbox = OutboxWorker(storage: storage, snapshot: { configStore.snapshot }, sender: webhookSender,

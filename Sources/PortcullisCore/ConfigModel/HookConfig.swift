@@ -5,7 +5,8 @@ public struct HookConfig: ConfigObject, Hashable {
 
     public enum Trigger: String, ConfigEnum, Sendable {
         case postLogin = "post_login", credentialsExchange = "credentials_exchange",
-             preUserRegistration = "pre_user_registration", postUserRegistration = "post_user_registration"
+             preUserRegistration = "pre_user_registration", postUserRegistration = "post_user_registration",
+             preUserUpdate = "pre_user_update", preUserDeletion = "pre_user_deletion", postUserDeletion = "post_user_deletion"
     }
     public enum FailureMode: String, ConfigEnum, ConfigDefault, Sendable {
         /// The flow fails (fail closed).
