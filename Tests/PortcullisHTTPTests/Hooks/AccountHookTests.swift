@@ -42,11 +42,7 @@ struct AccountHookTests {
                     _ body: @Sendable (TestServer, any TestClientProtocol) async throws -> Void) async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try server.edit("config/tenants/acme.yaml") { text in
-            guard let start = text.range(of: "hooks:\n"), let end = text.range(of: "webhooks:\n") else { return text }
-            return text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: Self.hooks + "\n")
-        }
-        #expect(await server.reloader.reload(reason: "test"))
+        try await server.replaceHooks(with: Self.hooks)
         let services = ServerServices(storage: server.storage, renderer: server.renderer,
                                       hashing: PasswordHashingPool(workers: 2, queueCapacity: 32), hookTransport: hooks,
                                       configStore: server.configStore)

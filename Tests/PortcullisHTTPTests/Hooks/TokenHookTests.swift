@@ -61,11 +61,7 @@ struct TokenHookTests {
     static func run(_ hooks: ScriptedHooks, _ body: @Sendable (TestServer, inout RelyingParty) async throws -> Void) async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try server.edit("config/tenants/acme.yaml") { text in
-            guard let start = text.range(of: "hooks:\n"), let end = text.range(of: "webhooks:\n") else { return text }
-            return text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: Self.hooks + "\n")
-        }
-        #expect(await server.reloader.reload(reason: "test"))
+        try await server.replaceHooks(with: Self.hooks)
         _ = try await server.createAcmeUser()
         let services = ServerServices(storage: server.storage, renderer: server.renderer,
                                       hashing: PasswordHashingPool(workers: 2, queueCapacity: 32), hookTransport: hooks)
@@ -162,5 +158,17 @@ struct TokenHookTests {
             #expect(denied.json["error"] == "access_denied")
             #expect(denied.json["error_description"] == "This worker is suspended.")
         }
+    }
+}
+
+extension TestServer {
+    /// Replaces acme's `hooks:` section (up to `webhooks:`) with `yaml`, which ends with
+    /// `webhooks:`, and reloads.
+    func replaceHooks(with yaml: String) async throws {
+        try edit("config/tenants/acme.yaml") { text in
+            guard let start = text.range(of: "hooks:\n"), let end = text.range(of: "webhooks:\n") else { return text }
+            return text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: yaml + "\n")
+        }
+        #expect(await reloader.reload(reason: "test"))
     }
 }
