@@ -93,11 +93,13 @@ public struct OutboxWorker: Service {
 
     /// Claims the due deliveries and posts them concurrently (they are of different subjects).
     func deliverDue(now: Date) async throws -> Int {
-        // The lease outlasts the longest timeout a webhook may have (30 s), so a delivery in
-        // flight is never claimed twice; a worker that dies leaves it to be claimed after that.
-        let claimed = try await storage.claimDueDeliveries(now: now, leaseUntil: now.addingTimeInterval(60), limit: batch)
-        guard !claimed.isEmpty else { return 0 }
+        // The lease outlasts the longest timeout of the tenants' webhooks, so a delivery in flight is
+        // never claimed twice; a worker that dies (a crash) leaves it to be claimed when it ends.
         let snapshot = snapshot()
+        let longest = snapshot.tenants.flatMap(\.config.webhooks).map(\.timeout).max() ?? .seconds(5)
+        let lease = now.addingTimeInterval(Double(longest.components.seconds) + 5)
+        let claimed = try await storage.claimDueDeliveries(now: now, leaseUntil: lease, limit: batch)
+        guard !claimed.isEmpty else { return 0 }
         await withTaskGroup(of: Void.self) { group in
             for delivery in claimed {
                 group.addTask { await deliver(delivery, snapshot: snapshot) }

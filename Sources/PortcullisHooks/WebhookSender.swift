@@ -24,6 +24,9 @@ public final class HTTPWebhookSender: WebhookSending {
     public init() {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        // A receiver that refuses connections fails the attempt at once: webhooks have their own
+        // retries with backoff, and a hook's caller must not wait out its timeout for a refusal.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
