@@ -1,7 +1,7 @@
-// A bare Hummingbird 2 server with one route, `GET /hello` -> "hello".
+// A bare Hummingbird 2 server: `GET /hello` -> "hello", and `POST /webhook` -> 204.
 // It is the baseline of bench/run-discovery.sh: Portcullis's discovery and JWKS throughput is
 // reported as a ratio to this server measured in the same run, which stays comparable across
-// machines where absolute numbers do not.
+// machines where absolute numbers do not. bench/run-webhooks.sh uses it as the fast receiver.
 //
 //   portcullis-bench-hello [PORT]    (default 8090; binds 127.0.0.1 only)
 
@@ -25,6 +25,9 @@ let logger: Logger = {
 let router = Router()
 router.get("/hello") { _, _ -> String in
     "hello"
+}
+router.post("/webhook") { _, _ -> HTTPResponse.Status in
+    .noContent
 }
 
 let app = Application(
