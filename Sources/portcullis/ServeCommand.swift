@@ -134,6 +134,8 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             logger.error("server stopped with an error", metadata: ["error": "\(error)"])
+            // The HTTP client must be shut down on every way out (its deinit traps otherwise).
+            try? await webhookSender.shutdown()
             throw ExitCode(1)
         }
         // Events of the last requests (failed logins, tokens) are still in the recorder's buffer;
