@@ -9,8 +9,11 @@ once, so a receiver deduplicates by the body's `id`; this one does and counts th
 
 - `verify_signature(header, body, secret)` is the standalone check a real receiver would run.
 - `WebhookReceiver` answers 401 to a request whose signature does not verify, otherwise the status
-  set with `respond_with` (200 by default; 2xx accepts the event). `down()` stops listening and drops
-  open connections (as a crashed receiver would); `up()` listens again on the same port.
+  set with `respond_with` (200 by default; 2xx accepts the event). A function given to
+  `respond_with` may return a `Reply` instead of a status: a body, its content type and a delay
+  before answering (for endpoints that answer with JSON, or too slowly, as hooks do). `down()`
+  stops listening and drops open connections (as a crashed receiver would); `up()` listens again
+  on the same port.
 - The `webhook_receiver` fixture (and `running_receiver()`, for wider scopes) yields one for the acme
   example's webhook secret and always stops it; `use_receiver(config_dir, receiver, ...)` points a
   config copy's acme webhook at it.
@@ -113,6 +116,7 @@ class Delivery:
     received_mono: float  # time.monotonic()
     signature_valid: bool
     status: int = 0  # the status answered
+    answered_mono: float = 0.0  # time.monotonic() when the answer was written (0: not yet, or never)
     duplicate: bool = False  # accepted, but its event id had been accepted before
 
     @property
@@ -158,6 +162,28 @@ class Delivery:
                 f"-> {self.status}{' (duplicate)' if self.duplicate else ''}")
 
 
+@dataclass
+class Reply:
+    """A whole answer, for a `respond_with` function to return instead of a bare status: `body`
+    (bytes, text, or anything else as JSON; None for an empty body) with `content_type`, written
+    after `delay` seconds. The delay runs outside the receiver's lock, so other requests are
+    answered meanwhile; a sender that gave up before it ends finds the connection answered late."""
+
+    status: int = 200
+    body: Any = None
+    content_type: str = "application/json"
+    delay: float = 0.0
+
+    def payload(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True  # up() binds the same port again at once
@@ -174,6 +200,10 @@ class _Server(ThreadingHTTPServer):
 
     def get_request(self):
         conn, addr = super().get_request()
+        # http.server writes the status line and headers, then the body, in two sends: with Nagle's
+        # algorithm on, the body waits for the sender's delayed ACK of the headers (~40 ms on Linux),
+        # which would be counted as the receiver's slowness.
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.receiver._track(conn)
         return conn, addr
 
@@ -194,10 +224,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self._answer(405)
 
-    def _answer(self, status: int, text: str = "") -> None:
-        payload = text.encode()
+    def _answer(self, status: int, text: str | bytes = "", content_type: str = "text/plain; charset=utf-8") -> None:
+        payload = text if isinstance(text, bytes) else text.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -280,9 +310,10 @@ class WebhookReceiver:
         with self._lock:
             return self._listening
 
-    def respond_with(self, status: int | Callable[[Delivery], int]) -> None:
+    def respond_with(self, status: int | Callable[[Delivery], "int | Reply"]) -> None:
         """How to answer validly signed requests from now on: a status (200 accepts them), or a
-        function of the request giving one (called with the receiver's lock held: keep it simple)."""
+        function of the request giving one or a `Reply` (called with the receiver's lock held: keep
+        it simple; a `Reply`'s delay runs after the lock is released)."""
         with self._lock:
             self._status = status
 
@@ -361,6 +392,7 @@ class WebhookReceiver:
         valid = verify_signature(headers.get(SIGNATURE_HEADER.lower(), ""), body, self.secret,
                                  tolerance=self.tolerance)
         delivery = Delivery(handler.command, handler.path, headers, body, time.time(), time.monotonic(), valid)
+        reply: Reply | None = None
         with self._changed:
             if not self._listening:
                 # Went down while this request was on its way: no answer, nothing recorded.
@@ -372,7 +404,10 @@ class WebhookReceiver:
                 delivery.status = 401
                 self.bad_signatures += 1
             else:
-                delivery.status = self._status(delivery) if callable(self._status) else self._status
+                answer = self._status(delivery) if callable(self._status) else self._status
+                if isinstance(answer, Reply):
+                    reply, answer = answer, answer.status
+                delivery.status = answer
                 event_id = delivery.event_id
                 if delivery.accepted and event_id is not None:
                     if event_id in self.accepted:
@@ -382,7 +417,13 @@ class WebhookReceiver:
                         self.accepted[event_id] = delivery
             self.requests.append(delivery)
             self._changed.notify_all()
-        handler._answer(delivery.status, "ok" if delivery.accepted else "no")
+        if reply is None:
+            handler._answer(delivery.status, "ok" if delivery.accepted else "no")
+        else:
+            if reply.delay > 0:
+                time.sleep(reply.delay)
+            handler._answer(reply.status, reply.payload(), reply.content_type)
+        delivery.answered_mono = time.monotonic()
 
 
 # --------------------------------------------------------------------------------------------
