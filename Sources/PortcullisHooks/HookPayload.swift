@@ -43,6 +43,14 @@ public enum HookPayload {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
     }
 
+    /// A hook's metadata changes applied to stored metadata text: top-level keys replace, `null`
+    /// removes, as the management API's merge does.
+    public static func merge(_ changes: [String: JSONValue], into text: String) -> String {
+        guard !changes.isEmpty, case .object(var object) = metadata(text) else { return text }
+        for (key, value) in changes { object[key] = value == .null ? nil : value }
+        return String(decoding: JSONValue.object(object).compactData, as: UTF8.self)
+    }
+
     /// Custom claims must be namespaced (`https://acme.test/plan`, `urn:acme:plan`): a name
     /// without `/` or `:` could shadow a claim the specifications or Portcullis define now or
     /// later. Returns the accepted claims and the names refused.

@@ -13,6 +13,11 @@ import PortcullisStore
 /// `id` is the stored event's id, the same on every attempt, for receivers to deduplicate by.
 public enum WebhookPayload {
     public static func json(_ event: AuditEvent, type: String, tenant: String) -> String {
+        String(decoding: value(event, type: type, tenant: tenant).compactData, as: UTF8.self)
+    }
+
+    /// The same payload as a value, for the management API's event log.
+    public static func value(_ event: AuditEvent, type: String, tenant: String) -> JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(event.id), "type": .string(type), "tenant": .string(tenant),
             "occurred_at": .string(timestamp(event.occurredAt)),
@@ -25,7 +30,7 @@ public enum WebhookPayload {
         if let agent = event.userAgent { request["user_agent"] = .string(agent) }
         if let id = event.requestID { request["request_id"] = .string(id) }
         if !request.isEmpty { object["request"] = .object(request) }
-        return String(decoding: JSONValue.object(object).compactData, as: UTF8.self)
+        return .object(object)
     }
 
     /// `user:usr_…` → `{"type": "user", "id": "usr_…"}`; `system` → `{"type": "system"}`.

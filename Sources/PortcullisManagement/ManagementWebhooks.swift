@@ -34,7 +34,7 @@ public struct ManagementWebhooks: Sendable {
                                             perPage: list.perPage)
         let items = page.events.compactMap { event -> JSONValue? in
             guard let type = WebhookEventType.of(event.type, details: event.details) else { return nil }
-            return try? JSONDecoder().decode(JSONValue.self, from: Data(WebhookPayload.json(event, type: type, tenant: tenant.id).utf8))
+            return WebhookPayload.value(event, type: type, tenant: tenant.id)
         }
         return await ListAnswer.page(items, list, key: "events") { page.total }
     }

@@ -20,8 +20,8 @@ struct HTTPAccountHooks: AccountHooks {
         let outcome = await runner.run(.preUserRegistration, tenant: tenant, payload: payload(tenant, user, via: via, request))
         if let denial = outcome.denial { throw AccountFailure.deniedByHook(denial) }
         var changed = user
-        changed.appMetadataJSON = Self.merge(outcome.appMetadata, into: user.appMetadataJSON)
-        changed.userMetadataJSON = Self.merge(outcome.userMetadata, into: user.userMetadataJSON)
+        changed.appMetadataJSON = HookPayload.merge(outcome.appMetadata, into: user.appMetadataJSON)
+        changed.userMetadataJSON = HookPayload.merge(outcome.userMetadata, into: user.userMetadataJSON)
         return changed
     }
 
@@ -67,12 +67,5 @@ struct HTTPAccountHooks: AccountHooks {
         ]
         if let via { body["transaction"] = ["via": .string(via)] }
         return body
-    }
-
-    /// Top-level keys replace, `null` removes: the management API's merge.
-    static func merge(_ changes: [String: JSONValue], into text: String) -> String {
-        guard !changes.isEmpty, case .object(var object) = HookPayload.metadata(text) else { return text }
-        for (key, value) in changes { object[key] = value == .null ? nil : value }
-        return String(decoding: JSONValue.object(object).compactData, as: UTF8.self)
     }
 }

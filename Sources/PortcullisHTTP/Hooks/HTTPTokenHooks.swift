@@ -69,10 +69,8 @@ struct HTTPTokenHooks: TokenHooks {
     /// Merges top-level keys (`null` removes one) into the user's app_metadata.
     private func merge(_ changes: [String: JSONValue], into user: User, request: TokenHookRequest) async {
         do {
-            guard var current = try await storage.user(tenantID: user.tenantID, id: user.id),
-                  case .object(var metadata) = HookPayload.metadata(current.appMetadataJSON) else { return }
-            for (key, value) in changes { metadata[key] = value == .null ? nil : value }
-            current.appMetadataJSON = String(decoding: JSONValue.object(metadata).compactData, as: UTF8.self)
+            guard var current = try await storage.user(tenantID: user.tenantID, id: user.id) else { return }
+            current.appMetadataJSON = HookPayload.merge(changes, into: current.appMetadataJSON)
             _ = try await storage.update(current, events: [
                 DomainEvent(.userUpdated, tenantID: user.tenantID, subject: .user(user.id), actor: .system,
                             request: request.request, details: ["via": "post_login_hook", "fields": "app_metadata"]),
