@@ -20,6 +20,7 @@ struct TenantValidator {
         checkUnique(tenant.roles.map { ($0.name.value, $0.source["name"]) }, what: "role name")
         checkUnique(tenant.hooks.map { ($0.name.value, $0.source["name"]) }, what: "hook name")
         checkUnique(tenant.webhooks.map { ($0.name.value, $0.source["name"]) }, what: "webhook name")
+        checkUnique(tenant.forms.map { ($0.name.value, $0.source["name"]) }, what: "form name")
         checkUnique(tenant.accessRules.map { ($0.name.value, $0.source["name"]) }, what: "access rule name")
         checkUnique(tenant.samlServiceProviders.map { ($0.entityID.value, $0.entityID.location) }, what: "SAML entity_id")
         checkSigningKeys()

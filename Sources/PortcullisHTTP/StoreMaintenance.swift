@@ -39,14 +39,15 @@ public struct StoreMaintenance: Service {
             let tokens = try await storage.deleteExpiredEmailTokens(before: now)
             let codes = try await storage.deleteExpiredAuthorizationCodes(before: now)
             let refreshTokens = try await storage.deleteExpiredRefreshTokens(before: now)
+            let paused = try await storage.deleteExpiredPausedLogins(before: now)
             let retention = auditRetention()
             let events = try await storage.deleteEvents(before: now.addingTimeInterval(
                 -Double(retention.components.seconds)))
             try await storage.refreshStatistics()
-            if sessions + tokens + codes + refreshTokens + events > 0 {
+            if sessions + tokens + codes + refreshTokens + paused + events > 0 {
                 logger.info("expired rows deleted", metadata: [
                     "sessions": "\(sessions)", "email_tokens": "\(tokens)",
-                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)", "audit_events": "\(events)",
+                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)", "paused_logins": "\(paused)", "audit_events": "\(events)",
                 ])
             }
         } catch {

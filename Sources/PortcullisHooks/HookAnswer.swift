@@ -1,8 +1,8 @@
 import Foundation
 import PortcullisCore
 
-/// What a hook answered (docs/hooks.md): `{"action": "allow" | "deny", "message", "messages":
-/// {locale: text}, "id_token_claims", "access_token_claims", "app_metadata", "user_metadata"}`;
+/// What a hook answered (docs/hooks.md): `{"action": "allow" | "deny" | "form", "message", "messages":
+/// {locale: text}, "form", "id_token_claims", "access_token_claims", "app_metadata", "user_metadata"}`;
 /// an empty 2xx answer allows and changes nothing.
 public struct HookAnswer: Sendable, Equatable {
     public var deny: HookDenial?
@@ -10,6 +10,8 @@ public struct HookAnswer: Sendable, Equatable {
     public var accessTokenClaims: [String: JSONValue] = [:]
     public var appMetadata: [String: JSONValue]?
     public var userMetadata: [String: JSONValue]?
+    /// The form to show before the login completes (`"action": "form"`); its other changes apply too.
+    public var form: String?
 
     public init() {}
 
@@ -20,13 +22,19 @@ public struct HookAnswer: Sendable, Equatable {
         guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body)), case .object(let object) = json else {
             return .failure(HookFailure("the answer is not a JSON object"))
         }
-        let known: Set<String> = ["action", "message", "messages", "id_token_claims", "access_token_claims", "app_metadata",
-                                  "user_metadata"]
+        let known: Set<String> = ["action", "message", "messages", "form", "id_token_claims", "access_token_claims",
+                                  "app_metadata", "user_metadata"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             return .failure(HookFailure("the answer has an unknown key \"\(unknown.prefix(64))\""))
         }
         switch object["action"] {
-        case nil, .string("allow"): break
+        case nil, .string("allow"):
+            if object["form"] != nil { return .failure(HookFailure("form is given only with \"action\": \"form\"")) }
+        case .string("form"):
+            guard case .string(let name) = object["form"], !name.isEmpty else {
+                return .failure(HookFailure("\"action\": \"form\" needs \"form\": the name of a configured form"))
+            }
+            answer.form = String(name.prefix(128))
         case .string("deny"):
             var denial = HookDenial(message: nil, messages: [:])
             if case .string(let text) = object["message"] { denial.message = String(text.prefix(500)) }
@@ -36,7 +44,7 @@ public struct HookAnswer: Sendable, Equatable {
             answer.deny = denial
             return .success(answer)
         default:
-            return .failure(HookFailure("action must be \"allow\" or \"deny\""))
+            return .failure(HookFailure("action must be \"allow\", \"deny\" or \"form\""))
         }
         for (key, target) in [("id_token_claims", \HookAnswer.idTokenClaims), ("access_token_claims", \HookAnswer.accessTokenClaims)] {
             guard let value = object[key] else { continue }

@@ -13,6 +13,8 @@ public enum AuthorizationOutcome: Sendable {
     case login(reauthenticate: Bool)
     /// Ask the user to approve the client's access (third-party clients, `prompt=consent`).
     case consent(scopes: [String])
+    /// A `post_login` hook asked for a form: show it; its submission continues the login.
+    case form(HookFormPause)
     /// Send the browser back to the client with these parameters.
     case respond(AuthorizationResponse)
 }
@@ -60,9 +62,10 @@ public struct AuthorizationFlow: Sendable {
         self.request = request
     }
 
-    /// Decides, and when everything is satisfied issues the code.
-    public func decide(_ request: AuthorizationRequest, session: Session?, user: User?, consentGiven: Bool)
-        async throws -> AuthorizationOutcome
+    /// Decides, and when everything is satisfied issues the code. `resume` continues a login that
+    /// waited for a hook's form (the caller checked that the form belongs to this request and session).
+    public func decide(_ request: AuthorizationRequest, session: Session?, user: User?, consentGiven: Bool,
+                       resume: HookFormResume? = nil) async throws -> AuthorizationOutcome
     {
         let interactive = !request.prompt.contains("none")
         func fail(_ code: OAuthError.Code, _ text: String) -> AuthorizationOutcome {
@@ -115,12 +118,18 @@ public struct AuthorizationFlow: Sendable {
         // The login is complete: post_login hooks may deny it or add claims, before any code exists.
         let claims: HookClaims
         do {
-            claims = try await hooks.postLogin(TokenHookRequest(
+            var hookRequest = TokenHookRequest(
                 tenant: tenant, user: user, clientID: request.client.id, scopes: scopes,
                 audience: request.audience?.identifier.value, organizationID: organizationID, grantType: "authorization_code",
-                request: self.request))
+                request: self.request)
+            hookRequest.interactive = true
+            hookRequest.resume = resume
+            claims = try await hooks.postLogin(hookRequest)
         } catch {
             return fail(error.code, error.description)
+        }
+        if let form = claims.form {
+            return interactive ? .form(form) : fail(.interactionRequired, "a hook asks the user to fill in a form")
         }
         let plain = RandomToken.make()
         let code = AuthorizationCode(

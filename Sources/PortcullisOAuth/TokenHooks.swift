@@ -30,6 +30,10 @@ public struct TokenHookRequest: Sendable {
     /// `authorization_code` (a login at /authorize), `refresh_token` or `client_credentials`.
     public var grantType: String
     public var request: EventRequestContext?
+    /// Whether a page can be shown (a login at /authorize): only then may a hook ask for a form.
+    public var interactive = false
+    /// Continuing a login that waited for a form.
+    public var resume: HookFormResume?
 
     public init(tenant: Tenant, user: User?, clientID: String, scopes: [String], audience: String?,
                 organizationID: String? = nil, grantType: String, request: EventRequestContext?) {
@@ -44,13 +48,45 @@ public struct TokenHookRequest: Sendable {
     }
 }
 
-/// Extra claims a hook asks for, per token.
+/// A `post_login` hook asked for a form: the login waits for it. `state` (opaque to the flow) is
+/// what the hooks decided so far; ``HookFormResume`` hands it back with the values.
+public struct HookFormPause: Sendable, Equatable {
+    public var hook: String
+    public var form: String
+    public var state: String
+
+    public init(hook: String, form: String, state: String) {
+        self.hook = hook
+        self.form = form
+        self.state = state
+    }
+}
+
+/// The values of a submitted form, to continue the login that waited for it.
+public struct HookFormResume: Sendable {
+    public var hook: String
+    public var form: String
+    public var values: [String: JSONValue]
+    public var state: String
+
+    public init(hook: String, form: String, values: [String: JSONValue], state: String) {
+        self.hook = hook
+        self.form = form
+        self.values = values
+        self.state = state
+    }
+}
+
+/// Extra claims a hook asks for, per token; or the form the login must wait for.
 public struct HookClaims: Sendable, Equatable {
     public var idToken: [String: JSONValue] = [:]
     public var accessToken: [String: JSONValue] = [:]
-    public init(idToken: [String: JSONValue] = [:], accessToken: [String: JSONValue] = [:]) {
+    /// Set when the login must wait for a form (never kept with a code).
+    public var form: HookFormPause?
+    public init(idToken: [String: JSONValue] = [:], accessToken: [String: JSONValue] = [:], form: HookFormPause? = nil) {
         self.idToken = idToken
         self.accessToken = accessToken
+        self.form = form
     }
 
     public var isEmpty: Bool { idToken.isEmpty && accessToken.isEmpty }

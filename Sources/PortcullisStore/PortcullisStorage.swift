@@ -12,4 +12,4 @@ public protocol PortcullisStorage:
     StoreHealth, SigningKeyStore, AuditEventStore,
     UserStore, CredentialStore, LoginAttemptStore, SessionStore, EmailTokenStore,
     AuthorizationCodeStore, RefreshTokenStore, OrganizationStore, RoleAssignmentStore,
-    UserPermissionStore, RoleStore, InvitationStore, WebhookOutboxStore {}
+    UserPermissionStore, RoleStore, InvitationStore, WebhookOutboxStore, PausedLoginStore {}

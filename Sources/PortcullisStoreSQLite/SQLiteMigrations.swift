@@ -428,6 +428,26 @@ public enum SQLiteMigrations {
             -- endpoint mints with them (a JSON object, or NULL when no hook added any).
             ALTER TABLE authorization_codes ADD COLUMN hook_claims_json TEXT;
             """),
+        ("v18_paused_logins", """
+            -- Logins waiting for a form a post_login hook asked for; keyed by the SHA-256 of the
+            -- form's ticket, gone when the form is submitted or declined, swept when expired.
+            CREATE TABLE paused_logins (
+                digest         TEXT    NOT NULL PRIMARY KEY,
+                tenant_id      TEXT    NOT NULL,
+                user_id        TEXT    NOT NULL,
+                session_digest TEXT    NOT NULL,
+                client_id      TEXT    NOT NULL,
+                request_digest TEXT    NOT NULL,
+                hook           TEXT    NOT NULL,
+                form           TEXT    NOT NULL,
+                state_json     TEXT    NOT NULL,
+                created_at     INTEGER NOT NULL,
+                expires_at     INTEGER NOT NULL,
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+            );
+            CREATE INDEX paused_logins_by_user ON paused_logins (tenant_id, user_id);
+            CREATE INDEX paused_logins_by_expiry ON paused_logins (expires_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -1,7 +1,8 @@
 /// The hosted pages, each rendered from `Templates/<template>.mustache` inside `layout.mustache`.
 public enum Page: String, CaseIterable, Sendable {
     case login, signup, forgotPassword = "forgot-password", resetPassword = "reset-password",
-         verifyEmail = "verify-email", consent, logout, loggedIn = "logged-in", error, invitation
+         verifyEmail = "verify-email", consent, logout, loggedIn = "logged-in", error, invitation,
+         hookForm = "form"
 
     public var template: String { rawValue }
 }

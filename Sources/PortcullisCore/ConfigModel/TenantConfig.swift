@@ -18,6 +18,7 @@ public struct TenantConfig: ConfigObject, Hashable {
     public var roles: [RoleConfig]
     public var hooks: [HookConfig]
     public var webhooks: [WebhookConfig]
+    public var forms: [FormConfig]
     public var forwardAuth: ForwardAuthSettings
     public var accessRules: [AccessRuleConfig]
     public var samlServiceProviders: [SAMLServiceProviderConfig]
@@ -41,6 +42,7 @@ public struct TenantConfig: ConfigObject, Hashable {
         roles = r.list("roles", "Named sets of API permissions, assigned to users at runtime.")
         hooks = r.list("hooks", "Blocking HTTP calls at points of the login and token flows.")
         webhooks = r.list("webhooks", "Asynchronous event delivery (outbox with retries).")
+        forms = r.list("forms", "Forms a post_login hook can show before the login completes (docs/hooks.md).")
         forwardAuth = r.optional("forward_auth", "Settings of the forward-auth resolver used with nginx auth_request.")
             ?? ForwardAuthSettings()
         accessRules = r.list("access_rules", "Forward-auth rules, first match wins.")

@@ -15,6 +15,7 @@ extension OAuthEndpoints {
         router.get("/authorize") { request, context in try await authorize(request, context) }
         router.post("/authorize") { request, context in try await authorize(request, context) }
         router.post("/authorize/consent") { request, context in try await consent(request, context) }
+        router.post("/authorize/form") { request, context in try await submitHookForm(request, context) }
     }
 
     func authorize(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
@@ -26,8 +27,8 @@ extension OAuthEndpoints {
         return try await authorize(parameters, request: request, context: context, consentGiven: false)
     }
 
-    private func authorize(_ parameters: OAuthParameters, request: Request, context: PortcullisRequestContext,
-                           consentGiven: Bool) async throws -> Response {
+    func authorize(_ parameters: OAuthParameters, request: Request, context: PortcullisRequestContext,
+                   consentGiven: Bool, resume: HookFormResume? = nil) async throws -> Response {
         let tenant = try context.requireTenant()
         let page = HostedPageRequest(tenant: tenant, request: request, services: services, uiLocales: parameters["ui_locales"])
         let authorization: AuthorizationRequest
@@ -48,7 +49,7 @@ extension OAuthEndpoints {
         do {
             outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now, hooks: hooks,
                                                   request: context.eventRequest(for: request))
-                .decide(authorization, session: session, user: user, consentGiven: consentGiven)
+                .decide(authorization, session: session, user: user, consentGiven: consentGiven, resume: resume)
         } catch {
             context.logger.error("authorization failed: store unavailable: \(error)")
             return respond(.error(.unavailable, redirectURI: authorization.redirectURI, state: authorization.state,
@@ -84,6 +85,10 @@ extension OAuthEndpoints {
                 "consent": ["lead": page.text("consent_lead", ["client": authorization.client.config.name]),
                             "scopes": described],
             ])
+        case .form(let pause):
+            guard let session, let user else { return await errorPage(page, reason: "no session", status: .badRequest) }
+            return try await showHookForm(pause, parameters: parameters, authorization: authorization, session: session,
+                                          user: user, page: page, now: now)
         case .respond(let response):
             // Activity extends the idle timeout; a write per minute and session is plenty.
             if let session, now.timeIntervalSince(session.lastSeenAt) > 60,

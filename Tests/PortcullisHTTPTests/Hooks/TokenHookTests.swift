@@ -58,10 +58,11 @@ struct TokenHookTests {
         """
 
     /// A server whose acme tenant has the hooks above, with `hooks` answering for them.
-    static func run(_ hooks: ScriptedHooks, _ body: @Sendable (TestServer, inout RelyingParty) async throws -> Void) async throws {
+    static func run(_ hooks: ScriptedHooks, yaml: String = TokenHookTests.hooks,
+                    _ body: @Sendable (TestServer, inout RelyingParty) async throws -> Void) async throws {
         let server = try await TestServer()
         defer { server.remove() }
-        try await server.replaceHooks(with: Self.hooks)
+        try await server.replaceHooks(with: yaml)
         _ = try await server.createAcmeUser()
         let services = ServerServices(storage: server.storage, renderer: server.renderer,
                                       hashing: PasswordHashingPool(workers: 2, queueCapacity: 32), hookTransport: hooks)
