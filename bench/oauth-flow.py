@@ -13,6 +13,12 @@
         family each) to FILE, one per line: the starting tokens of bench/refresh.lua. Prints the
         signing algorithms of the ID and access tokens of one more exchange.
 
+    oauth-flow.py sso --base URL [--base URL2] --email E --password P [--iterations 2000]
+        Logs in once per server, then times single-sign-on authorizations: GET /authorize with the
+        session cookie (302 with a code; the code is not redeemed), alternating between the servers
+        request by request so both see the same machine noise. Prints one `RESULT` line per server
+        (`server=N`, p50/p90/p99/mean) and, for two, the difference of the medians and means.
+
 The tenant is acme, the client acme-web (client_secret_basic) with redirect URI
 http://127.0.0.1:8081/callback, as in the example configuration; nothing listens there.
 """
@@ -159,21 +165,52 @@ def refresh_tokens(args) -> None:
     print(f"RESULT tokens={len(tokens)} id_token_alg={algs['id_token']} access_token_alg={algs['access_token']}")
 
 
+def sso(args) -> None:
+    agents = []
+    for base in args.base:
+        agent = Agent(base, args.client_secret)
+        agent.login_steps(args.email, args.password)
+        agents.append(agent)
+    times: list[list[float]] = [[] for _ in agents]
+    for i in range(args.warmup + args.iterations):
+        for index, agent in enumerate(agents):
+            verifier = secrets.token_urlsafe(32)
+            status, headers, text, elapsed = agent.request("GET", agent.authorize_url(verifier))
+            location = headers.get("location", "")
+            assert status in (302, 303) and location.startswith(REDIRECT_URI) and "code=" in location, \
+                f"no code: {status} {location} {text[:300]}"
+            if i >= args.warmup:
+                times[index].append(elapsed * 1000)
+    for index, values in enumerate(times):
+        fields = [f"server={index + 1}", f"authorizations={len(values)}"]
+        fields += [f"p{p}_ms={percentile(values, p):.3f}" for p in (50, 90, 99)]
+        fields.append(f"mean_ms={statistics.fmean(values):.3f}")
+        print("RESULT " + " ".join(fields))
+    if len(times) == 2:
+        print(f"RESULT difference_p50_ms={statistics.median(times[1]) - statistics.median(times[0]):.3f} "
+              f"difference_mean_ms={statistics.fmean(times[1]) - statistics.fmean(times[0]):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("flow", "refresh-tokens"):
+    for name in ("flow", "refresh-tokens", "sso"):
         p = sub.add_parser(name)
-        p.add_argument("--base", required=True, help="the issuer, e.g. http://127.0.0.1:8080/acme")
+        if name == "sso":
+            p.add_argument("--base", required=True, action="append", help="an issuer; give one or two")
+        else:
+            p.add_argument("--base", required=True, help="the issuer, e.g. http://127.0.0.1:8080/acme")
         p.add_argument("--email", required=True)
         p.add_argument("--password", required=True)
         p.add_argument("--client-secret", required=True)
     sub.choices["flow"].add_argument("--iterations", type=int, default=200)
     sub.choices["flow"].add_argument("--warmup", type=int, default=10)
+    sub.choices["sso"].add_argument("--iterations", type=int, default=2000)
+    sub.choices["sso"].add_argument("--warmup", type=int, default=50)
     sub.choices["refresh-tokens"].add_argument("--count", type=int, required=True)
     sub.choices["refresh-tokens"].add_argument("--out", required=True)
     args = parser.parse_args()
-    {"flow": flow, "refresh-tokens": refresh_tokens}[args.command](args)
+    {"flow": flow, "refresh-tokens": refresh_tokens, "sso": sso}[args.command](args)
 
 
 if __name__ == "__main__":

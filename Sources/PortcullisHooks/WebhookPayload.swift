@@ -40,9 +40,5 @@ public enum WebhookPayload {
     }
 
     /// ISO 8601 with milliseconds, UTC.
-    static func timestamp(_ date: Date) -> String {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return format.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.format(date) }
 }

@@ -461,7 +461,7 @@ def test_post_login_timeout_and_errors_follow_on_failure(portcullis_bin, env):
     slow = Reply(200, {"id_token_claims": {SLOW: True}, "access_token_claims": {SLOW: True}},
                  delay=SLOW_ANSWER_SECONDS)
     broken = Reply(500, {"action": "deny", "message": "from a broken hook", "id_token_claims": {SLOW: True}})
-    # The form answer of Auth0 Actions is not implemented: an unknown key makes the answer malformed.
+    # `form` belongs with `"action": "form"` (docs/hooks.md#forms): beside `allow` the answer is malformed.
     malformed = Reply(200, {"action": "allow", "form": "progressive-profile", "id_token_claims": {SLOW: True}})
     timings: dict[str, float] = {}
     try:
