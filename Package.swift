@@ -162,6 +162,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxml2 (Debian's libxml2-dev) for the SAML IdP: parsing and exclusive canonicalization.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "PortcullisSAML",
+            dependencies: ["CLibXML2", "PortcullisCore",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "portcullis",
             dependencies: [
@@ -211,6 +224,11 @@ let package = Package(
         .testTarget(
             name: "PortcullisCryptoTests",
             dependencies: ["PortcullisCrypto", "PortcullisCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortcullisSAMLTests",
+            dependencies: ["PortcullisSAML"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
