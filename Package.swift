@@ -170,7 +170,7 @@ let package = Package(
         ),
         .target(
             name: "PortcullisSAML",
-            dependencies: ["CLibXML2", "PortcullisCore",
+            dependencies: ["CLibXML2", "PortcullisCore", "PortcullisCrypto",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swiftSettings
