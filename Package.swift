@@ -173,7 +173,8 @@ let package = Package(
             dependencies: ["CLibXML2", "PortcullisCore", "PortcullisCrypto",
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")],
-            swiftSettings: swiftSettings
+            // Debian's libxml2 headers, also when pkg-config is not installed to say where they are.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),
         .executableTarget(
             name: "portcullis",

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 extension XMLDocument {
     /// Copies `fragment`'s root into this document as a child of `parent`, right after `after`

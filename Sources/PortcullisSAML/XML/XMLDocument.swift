@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import Foundation
 
 /// A parsed XML document, read safely (libxml2, written for SAML messages).
