@@ -30,12 +30,19 @@ def test_no_server_error_and_every_answer_matches_the_document(oidc_server, tmp_
     token = GetToken(f"127.0.0.1:{port}/acme", "acme-admin", client_secret=example_secret("acme-admin-client-secret"),
                      protocol="http", telemetry=False).client_credentials(audience)["access_token"]
     schemathesis = Path(sys.executable).with_name("schemathesis")
-    result = subprocess.run(
-        [str(schemathesis), "run", f"{audience}openapi.json",
-         "--header", f"Authorization: Bearer {token}",
-         "--checks", CHECKS, "--max-examples", os.environ.get("SCHEMATHESIS_EXAMPLES", "25"), "--seed", "20261207",
-         "--workers", "2", "--request-timeout", "10", "--no-color"],
-        capture_output=True, text=True, timeout=900, cwd=tmp_path)
-    report = result.stdout[-20000:] + result.stderr[-5000:]
+    # CPython 3.11.7 (this machine's) can raise "SystemError: AST constructor recursion depth
+    # mismatch" inside hypothesis while it describes a filter lambda (CPython gh-106905, fixed in
+    # 3.11.8): a crash of the tool, not a finding about our API. Only that crash is retried.
+    for _attempt in range(3):
+        result = subprocess.run(
+            [str(schemathesis), "run", f"{audience}openapi.json",
+             "--header", f"Authorization: Bearer {token}",
+             "--checks", CHECKS, "--max-examples", os.environ.get("SCHEMATHESIS_EXAMPLES", "25"), "--seed", "20261207",
+             "--workers", "2", "--request-timeout", "10", "--no-color"],
+            capture_output=True, text=True, timeout=900, cwd=tmp_path)
+        report = result.stdout[-20000:] + result.stderr[-5000:]
+        if result.returncode == 0 or "AST constructor recursion depth mismatch" not in result.stdout + result.stderr:
+            break
+        print("schemathesis crashed on CPython gh-106905; running it again")
     print(report[-3000:])
     assert result.returncode == 0, report
