@@ -103,3 +103,8 @@ bench_binaries() { # bench_binaries PRODUCT...
     [[ -x $bin_dir/$product ]] || bench_die "$product missing in $bin_dir (run without SKIP_BUILD=1)"
   done
 }
+
+# The value of a secrets.example.yaml entry with a one-line `data:`.
+bench_secret() { # bench_secret KEY
+  awk -v key="$1" '$0 ~ "- key: " key "$" { found = 1; next } found && /data:/ { print $2; exit }' secrets.example.yaml
+}

@@ -26,10 +26,7 @@ bench_start "$out/hello.log" "$bin_dir/portcullis-bench-hello" "$hello_port"
 hello_pid=$BENCH_LAST_PID
 bench_wait_http "http://127.0.0.1:$hello_port/hello" "$hello_pid" "$out/hello.log"
 
-secret() { # the value of a secrets.example.yaml entry with a one-line `data:`
-  awk -v key="$1" '$0 ~ "- key: " key "$" { found = 1; next } found && /data:/ { print $2; exit }' secrets.example.yaml
-}
-web_secret=$(secret acme-web-client-secret)
+web_secret=$(bench_secret acme-web-client-secret)
 [[ -n $web_secret ]] || bench_die "acme-web's secret not found in secrets.example.yaml"
 email=bench@example.com
 password=a-benchmark-passphrase

@@ -44,11 +44,8 @@ out="bench/out/token-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 trap bench_cleanup EXIT
 
-secret() { # the value of a secrets.example.yaml entry with a one-line `data:`
-  awk -v key="$1" '$0 ~ "- key: " key "$" { found = 1; next } found && /data:/ { print $2; exit }' secrets.example.yaml
-}
-worker_secret=$(secret acme-worker-client-secret)
-web_secret=$(secret acme-web-client-secret)
+worker_secret=$(bench_secret acme-worker-client-secret)
+web_secret=$(bench_secret acme-web-client-secret)
 [[ -n $worker_secret && -n $web_secret ]] || bench_die "client secrets not found in secrets.example.yaml"
 
 # Two servers: the example config (everything RS256) and a copy signing with ES256 throughout: the

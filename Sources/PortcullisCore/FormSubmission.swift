@@ -44,7 +44,7 @@ public struct FormSubmission: Sendable, Equatable {
         for field in form.fields {
             let raw = fields[field.name] ?? ""
             if field.type == .checkbox {
-                let ticked = ["on", "true", "1", "yes"].contains(raw.lowercased())
+                let ticked = Self.isTicked(raw)
                 if field.required, !ticked { problems[field.name] = .required } else { values[field.name] = .bool(ticked) }
                 continue
             }
@@ -87,6 +87,9 @@ public struct FormSubmission: Sendable, Equatable {
         if let pattern = field.pattern, !matchesWhole(text, pattern: pattern) { return .failure(.pattern) }
         return .success(.string(text))
     }
+
+    /// Whether a checkbox's submitted value means ticked (browsers send `on`).
+    public static func isTicked(_ raw: String) -> Bool { ["on", "true", "1", "yes"].contains(raw.lowercased()) }
 
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)

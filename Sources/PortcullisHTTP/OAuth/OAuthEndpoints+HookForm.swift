@@ -116,7 +116,7 @@ extension OAuthEndpoints {
             return [
                 "name": field.name, "label": field.label.text(for: locale), "hint": field.hint?.text(for: locale) ?? false,
                 "required": field.required, "error": problem ?? false, "value": value,
-                "checkbox": field.type == .checkbox, "checked": ["on", "true", "1", "yes"].contains(value.lowercased()),
+                "checkbox": field.type == .checkbox, "checked": FormSubmission.isTicked(value),
                 "select": field.type == .select, "textarea": field.type == .textarea,
                 "input": isInput ? field.type.rawValue : false, "max_length": field.type.isText ? String(field.maxLength) : false,
                 "options": field.options.map { option -> [String: Any] in
