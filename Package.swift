@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Argon2 (RFC 9106) and BLAKE2b, our own. Optimised in every configuration: an unoptimised
@@ -44,9 +47,10 @@ let package = Package(
         .target(
             name: "PortcullisConfig",
             dependencies: [
-                "PortcullisCore", "PortcullisCrypto",
+                "PortcullisCore", "PortcullisCrypto", "PortcullisSAML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,7 +156,8 @@ let package = Package(
             dependencies: [
                 "PortcullisCore", "PortcullisConfig", "PortcullisStore", "PortcullisCrypto", "PortcullisUI",
                 "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth", "PortcullisAccounts", "PortcullisManagement",
-                "PortcullisHooks",
+                "PortcullisHooks", "PortcullisSAML",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,7 +177,11 @@ let package = Package(
             name: "PortcullisSAML",
             dependencies: ["CLibXML2", "PortcullisCore", "PortcullisCrypto",
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")],
+                           .product(name: "_CryptoExtras", package: "swift-crypto"),
+                           .product(name: "X509", package: "swift-certificates"),
+                           .product(name: "SwiftASN1", package: "swift-asn1"),
+                           .product(name: "CompressNIO", package: "compress-nio"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             // Debian's libxml2 headers, also when pkg-config is not installed to say where they are.
             swiftSettings: swiftSettings + [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),

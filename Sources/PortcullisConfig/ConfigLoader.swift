@@ -98,13 +98,18 @@ public struct ConfigLoader: Sendable {
         let builds = await concurrentMap(tenants, limit: parallelism) { tenant in
             var builder = TenantBuilder(secrets: secrets, keyCache: keyCache, developmentMode: developmentMode)
             let built = await builder.build(tenant, keyProvider: keyProvider)
-            return (built, builder.issues, builder.warnings)
+            return (built, builder.issues, builder.warnings, builder.readFiles)
         }
         var built: [Tenant] = []
-        for (tenant, buildIssues, buildWarnings) in builds {
+        for (tenant, buildIssues, buildWarnings, readFiles) in builds {
             if let tenant { built.append(tenant) }
             issues += buildIssues
             warnings += buildWarnings
+            for path in readFiles {
+                inputFiles.append(path)
+                hasher.update(data: Data(path.utf8))
+                hasher.update(data: FileManager.default.contents(atPath: path) ?? Data())
+            }
         }
         var smtpPassword: String?
         if let reference = server?.email.smtp?.password {

@@ -1,6 +1,7 @@
 import Foundation
 import PortcullisCore
 import PortcullisCrypto
+import PortcullisSAML
 
 /// One whole, validated configuration: immutable and safe to share between requests. A request reads
 /// the current snapshot once and uses only that one, so it never sees half of a reload.
@@ -66,6 +67,8 @@ public final class Tenant: Sendable {
     /// The signing keys of hooks and webhooks, by name, from the secrets file.
     public let hookKeys: [String: HMACKey]
     public let webhookKeys: [String: HMACKey]
+    /// SAML service providers by their `id`, ready to serve.
+    public let samlServiceProviders: [String: SAMLServiceProvider]
 
     public var id: String { config.id.value }
     /// The issuer's path (`/acme`), or empty when the issuer is a bare host.
@@ -73,8 +76,10 @@ public final class Tenant: Sendable {
     public var activeKey: SigningKey? { signingKeys.first }
 
     init(config: TenantConfig, issuer: AbsoluteURL, signingKeys: [SigningKey], activeKeyCount: Int, clients: [Client],
-         hookKeys: [String: HMACKey] = [:], webhookKeys: [String: HMACKey] = [:]) {
+         hookKeys: [String: HMACKey] = [:], webhookKeys: [String: HMACKey] = [:],
+         samlServiceProviders: [String: SAMLServiceProvider] = [:]) {
         self.config = config
+        self.samlServiceProviders = samlServiceProviders
         self.hookKeys = hookKeys
         self.webhookKeys = webhookKeys
         self.issuer = issuer

@@ -1,12 +1,15 @@
 import Foundation
 import PortcullisCore
 import PortcullisCrypto
+import PortcullisSAML
 import Synchronization
+import _CryptoExtras
 
 /// Parsed keys by content, kept across reloads: parsing an RSA key costs far more than the rest of
 /// a tenant, and most reloads change no key.
 public final class ParsedKeyCache: Sendable {
     private let keys = Mutex<[String: SigningKey]>([:])
+    private let certificates = Mutex<[String: SAMLCertificate]>([:])
 
     public init() {}
 
@@ -16,6 +19,15 @@ public final class ParsedKeyCache: Sendable {
         let key = try SigningKey(kid: kid, algorithm: algorithm, pem: pem)
         keys.withLock { $0[cacheKey] = key }
         return key
+    }
+
+    /// The self-signed SAML certificate of a key; deterministic, so caching only saves the RSA operation.
+    func selfSignedCertificate(for key: _RSA.Signing.PrivateKey, commonName: String) throws(SAMLCertificate.Problem) -> SAMLCertificate {
+        let cacheKey = "\(commonName)\u{0}\(SecretDigest(of: key.publicKey.pemRepresentation).hex)"
+        if let cached = certificates.withLock({ $0[cacheKey] }) { return cached }
+        let certificate = try SAMLCertificate.selfSigned(key: key, commonName: commonName)
+        certificates.withLock { $0[cacheKey] = certificate }
+        return certificate
     }
 }
 
@@ -27,6 +39,8 @@ struct TenantBuilder: Sendable {
     let developmentMode: Bool
     var issues: [ConfigIssue] = []
     var warnings: [ConfigIssue] = []
+    /// Files read while building (SAML metadata), for the snapshot's content hash and file watch.
+    var readFiles: [String] = []
 
     init(secrets: SecretResolver, keyCache: ParsedKeyCache, developmentMode: Bool) {
         self.secrets = secrets
@@ -91,10 +105,11 @@ struct TenantBuilder: Sendable {
             if let secret = webhook.secret { webhookKeys[webhook.name.value] = checkHMACKey(secret) }
         }
 
+        let samlProviders = buildSAMLServiceProviders(config, keys: keys)
         guard let issuer = config.issuer else { return nil }
         return Tenant(config: config, issuer: issuer, signingKeys: keys,
                       activeKeyCount: config.signingKeys.isEmpty ? keys.count : activeCount, clients: clients,
-                      hookKeys: hookKeys, webhookKeys: webhookKeys)
+                      hookKeys: hookKeys, webhookKeys: webhookKeys, samlServiceProviders: samlProviders)
     }
 
     private mutating func checkHMACKey(_ reference: Located<String>) -> HMACKey? {

@@ -23,6 +23,7 @@ struct TenantValidator {
         checkUnique(tenant.forms.map { ($0.name.value, $0.source["name"]) }, what: "form name")
         checkUnique(tenant.accessRules.map { ($0.name.value, $0.source["name"]) }, what: "access rule name")
         checkUnique(tenant.samlServiceProviders.map { ($0.entityID.value, $0.entityID.location) }, what: "SAML entity_id")
+        checkUnique(tenant.samlServiceProviders.map { ($0.id.value, $0.source["id"]) }, what: "SAML service provider id")
         checkSigningKeys()
         for client in tenant.clients { checkClient(client) }
         checkResourceServers()
@@ -201,9 +202,17 @@ struct TenantValidator {
     }
 
     mutating func checkSAML() {
+        let rsaKeys = tenant.signingKeys.filter { $0.algorithm == .rs256 }.map(\.kid.value)
         for provider in tenant.samlServiceProviders {
             for service in provider.assertionConsumerServices { if let url = service.url { checkWebURL(url) } }
-            if let url = provider.singleLogoutURL { checkWebURL(url) }
+            if let url = provider.singleLogout?.url { checkWebURL(url) }
+            if let url = provider.signing?.httpSigner?.url { checkWebURL(url) }
+            if let key = provider.signing?.key, !rsaKeys.contains(key.value) {
+                let message = tenant.signingKeys.contains { $0.kid == key }
+                    ? "signing key \"\(key.value)\" is not RS256: SAML signatures here are RSA"
+                    : notFound("RS256 signing key", key.value, among: rsaKeys)
+                report(provider.signing?.source["key"] ?? provider.source["signing"], message)
+            }
         }
     }
 }

@@ -20,6 +20,11 @@ public struct SigningKey: Sendable {
     /// The same key as swift-crypto values, used to sign and verify JWS directly (see ``JWS``).
     let signer: JWSSigningKey
 
+    /// The RSA key itself, for signatures outside JWS (SAML's XML signatures).
+    public var rsaPrivateKey: _RSA.Signing.PrivateKey? {
+        if case .rsa(let key) = signer { key } else { nil }
+    }
+
     /// Parses a PEM private key for the given algorithm. Weak keys (RSA below 2048 bits), keys of the
     /// wrong type or curve, and malformed PEM are refused with a reason an operator can act on.
     public init(kid: String, algorithm: SigningKeyConfig.Algorithm, pem: String) throws(KeyParseError) {

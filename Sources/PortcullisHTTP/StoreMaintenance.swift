@@ -40,14 +40,16 @@ public struct StoreMaintenance: Service {
             let codes = try await storage.deleteExpiredAuthorizationCodes(before: now)
             let refreshTokens = try await storage.deleteExpiredRefreshTokens(before: now)
             let paused = try await storage.deleteExpiredPausedLogins(before: now)
+            let markers = try await storage.deleteExpiredSingleUseMarkers(before: now)
             let retention = auditRetention()
             let events = try await storage.deleteEvents(before: now.addingTimeInterval(
                 -Double(retention.components.seconds)))
             try await storage.refreshStatistics()
-            if sessions + tokens + codes + refreshTokens + paused + events > 0 {
+            if sessions + tokens + codes + refreshTokens + paused + markers + events > 0 {
                 logger.info("expired rows deleted", metadata: [
                     "sessions": "\(sessions)", "email_tokens": "\(tokens)",
-                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)", "paused_logins": "\(paused)", "audit_events": "\(events)",
+                    "authorization_codes": "\(codes)", "refresh_tokens": "\(refreshTokens)", "paused_logins": "\(paused)",
+                    "single_use_markers": "\(markers)", "audit_events": "\(events)",
                 ])
             }
         } catch {

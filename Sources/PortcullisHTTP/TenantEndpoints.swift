@@ -16,6 +16,7 @@ enum TenantEndpoints {
         HostedPages.register(on: router, services: services)
         OAuthEndpoints(services: services).register(on: router)
         ManagementEndpoints(services: services).register(on: router)
+        SAMLEndpoints(services: services).register(on: router)
         router.get("/.well-known/openid-configuration") { _, context in
             let tenant = try context.requireTenant()
             return JSONResponse.data(tenant.discoveryDocument, headers: [

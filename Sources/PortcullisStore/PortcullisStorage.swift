@@ -12,4 +12,5 @@ public protocol PortcullisStorage:
     StoreHealth, SigningKeyStore, AuditEventStore,
     UserStore, CredentialStore, LoginAttemptStore, SessionStore, EmailTokenStore,
     AuthorizationCodeStore, RefreshTokenStore, OrganizationStore, RoleAssignmentStore,
-    UserPermissionStore, RoleStore, InvitationStore, WebhookOutboxStore, PausedLoginStore {}
+    UserPermissionStore, RoleStore, InvitationStore, WebhookOutboxStore, PausedLoginStore,
+    SingleUseMarkerStore {}

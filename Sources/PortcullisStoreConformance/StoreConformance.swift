@@ -35,7 +35,7 @@ public struct StoreConformance: Sendable {
         + userCases + userChangeCases + credentialCases + loginAttemptCases + sessionCases + emailTokenCases
         + authorizationCodeCases + refreshTokenCases + organizationCases + roleAssignmentCases
         + userPermissionCases + changeEventCases + userSearchCases + auditEventQueryCases + linkedIdentityCases + runtimeRoleCases
-        + organizationDetailCases + invitationCases + webhookOutboxCases + pausedLoginCases
+        + organizationDetailCases + invitationCases + webhookOutboxCases + pausedLoginCases + singleUseMarkerCases
 
     private let makeStore: MakeStore
 

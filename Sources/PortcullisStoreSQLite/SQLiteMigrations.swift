@@ -448,6 +448,17 @@ public enum SQLiteMigrations {
             CREATE INDEX paused_logins_by_user ON paused_logins (tenant_id, user_id);
             CREATE INDEX paused_logins_by_expiry ON paused_logins (expires_at);
             """),
+        ("v19_single_use_markers", """
+            -- Values accepted once until they expire (SAML AuthnRequest IDs answered), by SHA-256.
+            CREATE TABLE single_use_markers (
+                tenant_id  TEXT    NOT NULL,
+                purpose    TEXT    NOT NULL,
+                digest     TEXT    NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, purpose, digest)
+            );
+            CREATE INDEX single_use_markers_by_expiry ON single_use_markers (expires_at);
+            """),
     ]
 
     /// Brings the database up to `target` (the newest migration when `nil`).

@@ -186,6 +186,35 @@ let invalidCases: [InvalidCase] = [
     InvalidCase(name: "SAML ACS with a non-web scheme", file: acme,
                 edit: replacing(acme, "- url: http://127.0.0.1:8087/acs", "- url: ftp://127.0.0.1/acs"), marker: "ftp://",
                 expected: ["tenants/acme.yaml:{L}:14 saml_service_providers[0].assertion_consumer_services[0].url: must be an http:// or https:// URL"]),
+    InvalidCase(name: "SAML SP with a bad id, an unknown attribute source and SHA-1 without opting in", file: acme,
+                edit: { fixture in
+                    var text = try fixture.read(acme)
+                    text = text.replacingOccurrences(of: "  - id: demo-sp\n", with: "  - id: demo sp\n    signature_algorithm: rsa-sha1\n")
+                    text = text.replacingOccurrences(of: "        source: name\n", with: "        source: full_name\n")
+                    try fixture.write(acme, text)
+                }, marker: "id: demo sp",
+                expected: [
+                    "tenants/acme.yaml:{L}:9 saml_service_providers[0].id: \"demo sp\" is not a valid identifier (1 to 128 characters: letters, digits, '.', '_', ':', '-', starting with a letter or digit)",
+                    "tenants/acme.yaml:{L+1}:26 saml_service_providers[0].signature_algorithm: rsa-sha1 needs allow_sha1: true (SHA-1 is broken for collisions)",
+                    "tenants/acme.yaml:{line:source: full_name}:17 saml_service_providers[0].attributes[1].source: unknown source \"full_name\" (a user field (email, name, given_name, family_name, nickname, picture, user_id, email_verified, roles) or app_metadata.PATH / user_metadata.PATH)",
+                ]),
+    InvalidCase(name: "SAML SP whose certificate is not PEM, signing key unknown, nothing signed", file: acme,
+                edit: replacing(acme, "    sign_assertion: true\n    sign_response: true\n",
+                                "    sign_assertion: false\n    sign_response: false\n    certificate: not-a-cert\n    signing: {key: acme-rs256-2025}\n"),
+                marker: "sign_assertion: false",
+                expected: [
+                    "tenants/acme.yaml:{L}:21 saml_service_providers[0].sign_assertion: at least one of sign_response and sign_assertion must be true: an unsigned assertion proves nothing",
+                    "tenants/acme.yaml:{L+2}:18 saml_service_providers[0].certificate: must be a PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    "tenants/acme.yaml:{L+3}:20 saml_service_providers[0].signing.key: no RS256 signing key \"acme-rs256-2025\"; did you mean \"acme-rs256-2026\"?",
+                ]),
+    InvalidCase(name: "SAML SP with an ACS index twice and a missing metadata file", file: acme,
+                edit: replacing(acme, "      - url: http://127.0.0.1:8087/acs\n        binding: http-post\n",
+                                "      - url: http://127.0.0.1:8087/acs\n        index: 1\n      - url: http://127.0.0.1:8087/acs2\n        index: 1\n    metadata_file: missing-sp.xml\n"),
+                marker: "metadata_file: missing-sp.xml",
+                expected: [
+                    "tenants/acme.yaml:{L-1}:16 saml_service_providers[0].assertion_consumer_services[1].index: duplicate index 1",
+                    "tenants/acme.yaml:{L}:20 saml_service_providers[0].metadata_file: cannot read the metadata file tenants/missing-sp.xml",
+                ]),
     InvalidCase(name: "YAML syntax error", file: acme,
                 edit: replacing(acme, "display_name: Acme Corporation", "display_name: [Acme Corporation"), marker: "branding:",
                 expected: ["tenants/acme.yaml:{L}:9 invalid YAML: while parsing a flow sequence did not find expected ',' or ']'"]),

@@ -19,10 +19,10 @@ struct XMLSignatureTests {
         """
 
     /// The response with its assertion signed, as text.
-    static func signed() throws -> String {
+    static func signed() async throws -> String {
         let document = try XMLDocument.parse(Array(response.utf8))
         let assertion = try #require(document.root?.children("Assertion", in: assertionNS).first)
-        try XMLSigner(key: key, certificateDER: nil).sign(assertion)
+        try await XMLSigner(producer: LocalRSASigner(key: key), certificateDER: nil).sign(assertion)
         return String(decoding: document.serialized(), as: UTF8.self)
     }
 
@@ -38,16 +38,16 @@ struct XMLSignatureTests {
         #expect(throws: error, sourceLocation: sourceLocation) { try verifyAssertion(text) }
     }
 
-    @Test func signedAssertionVerifiesAndSitsAfterTheIssuer() throws {
-        let text = try Self.signed()
+    @Test func signedAssertionVerifiesAndSitsAfterTheIssuer() async throws {
+        let text = try await Self.signed()
         try Self.verifyAssertion(text)
         let document = try XMLDocument.parse(Array(text.utf8))
         let assertion = try #require(document.root?.children("Assertion", in: Self.assertionNS).first)
         #expect(assertion.children.map(\.name) == ["Issuer", "Signature", "Subject"])
     }
 
-    @Test func tamperingAndWrongKeysAreRefused() throws {
-        let text = try Self.signed()
+    @Test func tamperingAndWrongKeysAreRefused() async throws {
+        let text = try await Self.signed()
         Self.expect(.digestMismatch, text.replacingOccurrences(of: "alice@example.com", with: "mallory@example.com"))
         #expect(throws: XMLSignatureError.invalidSignature) { try Self.verifyAssertion(text, key: Self.otherKey.publicKey) }
         let value = try #require(text.range(of: "<ds:SignatureValue>")?.upperBound)
@@ -62,8 +62,8 @@ struct XMLSignatureTests {
         Self.expect(.missing, stripped)
     }
 
-    @Test func signatureWrappingVariantsAreRefused() throws {
-        let text = try Self.signed()
+    @Test func signatureWrappingVariantsAreRefused() async throws {
+        let text = try await Self.signed()
         let signatureStart = try #require(text.range(of: "<ds:Signature ")?.lowerBound)
         let signatureEnd = try #require(text.range(of: "</ds:Signature>")?.upperBound)
         let signature = String(text[signatureStart..<signatureEnd])
@@ -99,8 +99,8 @@ struct XMLSignatureTests {
             of: "<saml:Subject>", with: "<saml:Subject><saml:NameID ID=\"_a1\">x</saml:NameID>"))
     }
 
-    @Test func weakAlgorithmsAreRefusedUnlessAllowed() throws {
-        let text = try Self.signed()
+    @Test func weakAlgorithmsAreRefusedUnlessAllowed() async throws {
+        let text = try await Self.signed()
         let sha1 = text.replacingOccurrences(of: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                                              with: "http://www.w3.org/2000/09/xmldsig#rsa-sha1")
         Self.expect(.unsupportedAlgorithm("http://www.w3.org/2000/09/xmldsig#rsa-sha1"), sha1)

@@ -7,18 +7,22 @@ import PortcullisOAuth
 
 /// `response_mode=form_post` (OAuth 2.0 Form Post Response Mode): an HTML page whose form posts
 /// the response to the client. One nonce'd inline script submits it; without JavaScript the user
-/// presses the button.
+/// presses the button. The SAML HTTP-POST binding sends its responses the same way.
 enum FormPostResponse {
     static func make(_ response: AuthorizationResponse) -> Response {
+        make(action: response.redirectURI, fields: response.parameters)
+    }
+
+    static func make(action: String, fields parameters: [(String, String)]) -> Response {
         let nonce = RandomToken.make(bytes: 16)
-        let fields = response.parameters.map {
+        let fields = parameters.map {
             "<input type=\"hidden\" name=\"\(escape($0.0))\" value=\"\(escape($0.1))\">"
         }.joined(separator: "\n")
         let html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>Continue</title></head>
         <body>
-        <form method="post" action="\(escape(response.redirectURI))">
+        <form method="post" action="\(escape(action))">
         \(fields)
         <noscript><button type="submit">Continue</button></noscript>
         </form>

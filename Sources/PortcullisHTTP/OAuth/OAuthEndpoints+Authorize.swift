@@ -44,7 +44,7 @@ extension OAuthEndpoints {
             authorization = parsed
         }
         let now = Date()
-        let (session, user) = try await currentSession(page, now: now)
+        let (session, user) = try await page.currentSession(now: now)
         let outcome: AuthorizationOutcome
         do {
             outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now, hooks: hooks,
@@ -119,17 +119,6 @@ extension OAuthEndpoints {
             return await errorPage(page, reason: "the request is no longer valid", status: .badRequest)
         }
         return try await authorize(parameters, request: request, context: context, consentGiven: true)
-    }
-
-    /// The browser's session and its user, if the session cookie names a usable session.
-    func currentSession(_ page: HostedPageRequest, now: Date) async throws -> (Session?, User?) {
-        guard let token = page.cookies[page.tenant.config.session.cookieName], !token.isEmpty,
-              token.utf8.count <= 128 else { return (nil, nil) }
-        let tenantID = page.tenant.id
-        guard let session = try await storage.session(tenantID: tenantID, digest: SecretDigest(of: token).hex, now: now)
-        else { return (nil, nil) }
-        let user = try await storage.user(tenantID: tenantID, id: session.userID)
-        return (session, user)
     }
 
     func errorPage(_ page: HostedPageRequest, reason: String, status: HTTPResponse.Status) async -> Response {

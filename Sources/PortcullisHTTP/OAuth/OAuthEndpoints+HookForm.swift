@@ -67,7 +67,7 @@ extension OAuthEndpoints {
         guard (1...128).contains(ticket.utf8.count),
               let paused = try await services.storage.pausedLogin(tenantID: tenant.id, digest: SecretDigest(of: ticket).hex, now: now)
         else { return await refuse("error_form_expired", "unknown, expired or used ticket", status: .gone) }
-        let (session, user) = try await currentSession(page, now: now)
+        let (session, user) = try await page.currentSession(now: now)
         let parameters = OAuthParameters(formEncoded: transaction)
         guard let session, let user, session.digest == paused.sessionDigest, user.id == paused.userID,
               SecretDigest(of: transaction).hex == paused.requestDigest,

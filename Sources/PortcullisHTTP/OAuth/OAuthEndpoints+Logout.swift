@@ -48,7 +48,7 @@ extension OAuthEndpoints {
                                    status: .badRequest)
         }
         let now = Date()
-        let (session, user) = try await currentSession(page, now: now)
+        let (session, user) = try await page.currentSession(now: now)
         if let session {
             let hintMatches = logoutRequest.hintSubject != nil && logoutRequest.hintSubject == user?.externalID
             guard confirmed || hintMatches else {

@@ -10,6 +10,8 @@ public enum XMLSignatureError: Error, Sendable, Equatable, CustomStringConvertib
     case digestMismatch
     case invalidSignature
     case xml(XMLError)
+    /// The signature producer (a remote signing service) gave no usable signature.
+    case signerFailed(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum XMLSignatureError: Error, Sendable, Equatable, CustomStringConvertib
         case .digestMismatch: "the signed content was changed (digest mismatch)"
         case .invalidSignature: "the signature value does not verify with the expected key"
         case .xml(let error): error.description
+        case .signerFailed(let reason): "the signing service did not sign: \(reason.prefix(200))"
         }
     }
 }
