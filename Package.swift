@@ -238,7 +238,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PortcullisSAMLTests",
-            dependencies: ["PortcullisSAML"],
+            dependencies: ["PortcullisSAML", "PortcullisConfig", "PortcullisCore",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
