@@ -212,6 +212,13 @@ let package = Package(
             path: "bench/hash",
             swiftSettings: swiftSettings
         ),
+        // Signed SAML response generation in CPU time, for bench/run-saml.sh.
+        .executableTarget(
+            name: "portcullis-bench-saml",
+            dependencies: ["PortcullisSAML", "PortcullisConfig"],
+            path: "bench/saml",
+            swiftSettings: swiftSettings
+        ),
         // Answers Argon2 requests as JSON lines, so the integration tests can compare our tags and
         // PHC strings with an independent implementation (Tests/Integration/test_argon2_crosscheck.py).
         .executableTarget(
