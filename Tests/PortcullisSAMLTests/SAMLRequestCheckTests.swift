@@ -57,10 +57,13 @@ struct SAMLRequestCheckTests {
 
     @Test func oldRequestsAndOtherNameIDFormatsAreAnsweredWithAStatus() async throws {
         let provider = try await SAMLFixture.provider()
-        let old = try await SAMLFixture.redirect(SAMLFixture.authnRequest(instant: Date().addingTimeInterval(-600)))
+        let old = try await SAMLFixture.redirect(SAMLFixture.authnRequest(instant: Date().addingTimeInterval(-900)))
         #expect(try Self.check(provider).authnRequest(old).refusal?.subcode == "urn:oasis:names:tc:SAML:2.0:status:RequestDenied")
-        let future = try await SAMLFixture.redirect(SAMLFixture.authnRequest(instant: Date().addingTimeInterval(600)))
+        let future = try await SAMLFixture.redirect(SAMLFixture.authnRequest(instant: Date().addingTimeInterval(400)))
         #expect(try Self.check(provider).authnRequest(future).refusal != nil)
+        // A user who took a few minutes at the login page is still answered.
+        let slow = try await SAMLFixture.redirect(SAMLFixture.authnRequest(instant: Date().addingTimeInterval(-400)))
+        #expect(try Self.check(provider).authnRequest(slow).refusal == nil)
         let policy = try await SAMLFixture.redirect(SAMLFixture.authnRequest(
             body: "<samlp:NameIDPolicy Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\"/>"))
         #expect(try Self.check(provider).authnRequest(policy).refusal?.subcode == "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy")

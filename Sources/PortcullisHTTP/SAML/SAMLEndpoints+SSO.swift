@@ -77,7 +77,7 @@ extension SAMLEndpoints {
         let digest = SecretDigest(of: "\(provider.id)\u{0}\(accepted.request.id)").hex
         let fresh = try await services.storage.recordSingleUse(
             tenantID: tenant.id, purpose: "saml_request", digest: digest,
-            expiresAt: accepted.request.issueInstant.addingTimeInterval(660), now: now)
+            expiresAt: accepted.request.issueInstant.addingTimeInterval(SAMLRequestCheck.maxAge + 60), now: now)
         guard fresh else {
             context.logger.notice("SAML request replayed", metadata: ["sp": .string(provider.id)])
             return await answer.status(.requestDenied("this request was already answered"), page: page)

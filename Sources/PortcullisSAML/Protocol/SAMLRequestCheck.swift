@@ -12,8 +12,11 @@ public struct SAMLRequestCheck: Sendable {
     /// The URL this request was sent to (`{issuer}/samlp/{sp}` or its logout endpoint).
     public let endpointURL: String
     public let now: Date
-    /// How far IssueInstant may be from now, either way.
-    public var window: TimeInterval = 300
+    /// How old an IssueInstant may be: long enough for a user to sign in on the way (the request
+    /// is checked again when the login page sends the browser back), short enough to bound replay.
+    public static let maxAge: TimeInterval = 600
+    /// How far ahead of our clock an SP's may run.
+    public static let maxSkew: TimeInterval = 300
 
     public init(provider: SAMLServiceProvider, endpointURL: String, now: Date) {
         self.provider = provider
@@ -126,8 +129,12 @@ public struct SAMLRequestCheck: Sendable {
     }
 
     func checkInstant(_ instant: Date) throws(SAMLRequestError) {
-        guard abs(instant.timeIntervalSince(now)) <= window else {
-            throw .status(.requestDenied("the request's IssueInstant is more than \(Int(window / 60)) minutes from now"))
+        let age = now.timeIntervalSince(instant)
+        guard age <= Self.maxAge else {
+            throw .status(.requestDenied("the request's IssueInstant is more than \(Int(Self.maxAge / 60)) minutes old"))
+        }
+        guard -age <= Self.maxSkew else {
+            throw .status(.requestDenied("the request's IssueInstant is more than \(Int(Self.maxSkew / 60)) minutes in the future"))
         }
     }
 }
