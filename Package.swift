@@ -289,7 +289,7 @@ let package = Package(
             dependencies: [
                 "PortcullisHTTP", "PortcullisConfig", "PortcullisStore", "PortcullisStoreSQLite", "PortcullisCrypto",
                 "PortcullisCore", "PortcullisUI", "PortcullisEmail", "PortcullisOAuth", "PortcullisForwardAuth",
-                "PortcullisAccounts", "PortcullisHooks",
+                "PortcullisAccounts", "PortcullisHooks", "PortcullisSAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -63,8 +63,10 @@ extension SAMLEndpoints {
             return await answer.status(refusal, page: page)
         }
         let (session, user) = try await page.currentSession(now: now)
+        // ForceAuthn: a sign-in after the login page was asked for (the marker), never an older one.
         let requiredAuthTime = accepted.request.forceAuthn
-            ? request.uri.queryParameters.get(Self.marker).flatMap { Int($0) }.map { Date(timeIntervalSince1970: Double($0)) } ?? now
+            ? request.uri.queryParameters.get(Self.marker).flatMap { Int($0) }.map { Date(timeIntervalSince1970: Double($0)) }
+                ?? .distantFuture
             : nil
         guard let session, let user, !user.blocked,
               requiredAuthTime.map({ session.authTime >= $0.addingTimeInterval(-1) }) ?? true else {
