@@ -71,8 +71,10 @@ extension ManagementAuthTests {
             #expect(try await api.send(.get, "/users").status == .ok)
             #expect(try await api.send(.get, "/users").status == .ok, "from the cache")
             // Sign with the ES256 key from now on and drop the RS256 one that signed the token.
+            // The SAML service provider goes too: it signs with RS256, and a tenant without an RS256
+            // key cannot serve it (a config error).
             try server.edit("config/tenants/acme.yaml") { text in
-                text.replacingOccurrences(
+                String(text[..<(text.range(of: "saml_service_providers:")?.lowerBound ?? text.endIndex)]).replacingOccurrences(
                     of: "  - kid: acme-rs256-2026\n    algorithm: RS256\n    secret: acme-signing-rs256\n    status: active\n",
                     with: "")
                     .replacingOccurrences(of: "    status: published", with: "    status: active")
