@@ -17,18 +17,7 @@ extension SAMLEndpoints {
         let page = HostedPageRequest(tenant: tenant, request: request, services: services)
         let sloURL = Self.sloURL(tenant, provider)
         if request.method == .post {
-            // As for SSO: on to a top-level GET, where the SameSite=Lax session cookie is sent.
-            guard let fields = await Self.formFields(request) else {
-                return await errorPage(page, reason: "the request body is too large or not a form")
-            }
-            do {
-                let message = try SAMLBindingMessage.post(message: fields["SAMLRequest"], relayState: fields["RelayState"],
-                                                          parameter: "SAMLRequest")
-                return Response(status: .seeOther, headers: [.location: Self.getURL(sloURL, message), .cacheControl: "no-store"])
-            } catch {
-                context.logger.notice("SAML logout refused", metadata: ["sp": .string(provider.id), "reason": .string(error.description)])
-                return await errorPage(page, reason: error.description)
-            }
+            return await continueAsGet(request, to: sloURL, provider: provider, page: page, context: context)
         }
         let now = Date()
         let message: SAMLBindingMessage

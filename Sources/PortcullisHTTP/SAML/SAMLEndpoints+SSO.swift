@@ -21,20 +21,7 @@ extension SAMLEndpoints {
         let page = HostedPageRequest(tenant: tenant, request: request, services: services)
         let ssoURL = Self.ssoURL(tenant, provider)
         if request.method == .post {
-            // A cross-site POST carries no SameSite=Lax session cookie: continue with the same
-            // request as a top-level GET to ourselves, where the cookie is sent and the login page
-            // can come back to (the XML signature, if any, travels inside the message).
-            guard let fields = await Self.formFields(request) else {
-                return await errorPage(page, reason: "the request body is too large or not a form")
-            }
-            let message: SAMLBindingMessage
-            do {
-                message = try .post(message: fields["SAMLRequest"], relayState: fields["RelayState"], parameter: "SAMLRequest")
-            } catch {
-                context.logger.notice("SAML request refused", metadata: ["sp": .string(provider.id), "reason": .string(error.description)])
-                return await errorPage(page, reason: error.description)
-            }
-            return Response(status: .seeOther, headers: [.location: Self.getURL(ssoURL, message), .cacheControl: "no-store"])
+            return await continueAsGet(request, to: ssoURL, provider: provider, page: page, context: context)
         }
         let rawQuery = request.uri.query ?? ""
         guard request.uri.queryParameters["SAMLRequest"] != nil else {
@@ -110,6 +97,24 @@ extension SAMLEndpoints {
         let answer = Answer(endpoints: self, tenant: tenant, provider: provider, destination: destination,
                             inResponseTo: nil, relayState: relayState, context: context, now: now)
         return await answer.success(session: session, user: user, page: page)
+    }
+
+    /// A POST-binding request (SSO or SLO), continued as a top-level GET to the same endpoint: a
+    /// cross-site POST carries no SameSite=Lax session cookie, a GET does, and the login page can
+    /// come back to it (an XML signature, if any, travels inside the message).
+    func continueAsGet(_ request: Request, to endpoint: String, provider: SAMLServiceProvider, page: HostedPageRequest,
+                       context: PortcullisRequestContext) async -> Response {
+        guard let fields = await Self.formFields(request) else {
+            return await errorPage(page, reason: "the request body is too large or not a form")
+        }
+        do {
+            let message = try SAMLBindingMessage.post(message: fields["SAMLRequest"], relayState: fields["RelayState"],
+                                                      parameter: "SAMLRequest")
+            return Response(status: .seeOther, headers: [.location: Self.getURL(endpoint, message), .cacheControl: "no-store"])
+        } catch {
+            context.logger.notice("SAML request refused", metadata: ["sp": .string(provider.id), "reason": .string(error.description)])
+            return await errorPage(page, reason: error.description)
+        }
     }
 
     /// The GET URL that carries a POST-binding message on (DEFLATE + base64, as the Redirect binding).

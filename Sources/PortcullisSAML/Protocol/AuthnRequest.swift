@@ -18,15 +18,7 @@ public struct AuthnRequest: Sendable, Equatable {
 
     /// Reads the request from its XML. The document is parsed safely (no DTD, no entities, bounded).
     public static func parse(_ xml: [UInt8]) throws(SAMLRequestError) -> (AuthnRequest, XMLDocument) {
-        let document: XMLDocument
-        do {
-            document = try XMLDocument.parse(xml)
-        } catch {
-            throw .malformed("\(error)")
-        }
-        guard let root = document.root, root.isElement("AuthnRequest", in: SAMLNames.protocolNS) else {
-            throw .malformed("the message is not a samlp:AuthnRequest")
-        }
+        let (document, root) = try SAMLMessageHeader.document(xml, root: "AuthnRequest")
         return (try AuthnRequest(root), document)
     }
 
@@ -66,6 +58,20 @@ public struct AuthnRequest: Sendable, Equatable {
 /// What every SAML request shares (saml-core §3.2.1): ID, Version, IssueInstant, Destination,
 /// Issuer, and whether it is signed.
 struct SAMLMessageHeader {
+    /// Parses a protocol message safely and checks its root is `samlp:NAME`.
+    static func document(_ xml: [UInt8], root name: String) throws(SAMLRequestError) -> (XMLDocument, XMLElement) {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument.parse(xml)
+        } catch {
+            throw .malformed("\(error)")
+        }
+        guard let root = document.root, root.isElement(name, in: SAMLNames.protocolNS) else {
+            throw .malformed("the message is not a samlp:\(name)")
+        }
+        return (document, root)
+    }
+
     var id: String
     var issuer: String?
     var issueInstant: Date

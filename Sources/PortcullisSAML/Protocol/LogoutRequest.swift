@@ -12,15 +12,7 @@ public struct LogoutRequest: Sendable, Equatable {
     public var hasXMLSignature: Bool
 
     public static func parse(_ xml: [UInt8]) throws(SAMLRequestError) -> (LogoutRequest, XMLDocument) {
-        let document: XMLDocument
-        do {
-            document = try XMLDocument.parse(xml)
-        } catch {
-            throw .malformed("\(error)")
-        }
-        guard let root = document.root, root.isElement("LogoutRequest", in: SAMLNames.protocolNS) else {
-            throw .malformed("the message is not a samlp:LogoutRequest")
-        }
+        let (document, root) = try SAMLMessageHeader.document(xml, root: "LogoutRequest")
         let header = try SAMLMessageHeader(root)
         let request = LogoutRequest(
             id: header.id, issuer: header.issuer, issueInstant: header.issueInstant, destination: header.destination,
