@@ -25,8 +25,10 @@ public struct AuthorizationRequest: Sendable {
     public var acrValues: String?
     public var audience: ResourceServerConfig?
     public var organization: String?
-    /// Set by the login round trip for `prompt=login`/`max_age`: the authentication must be at
-    /// least this recent (seconds since 1970). It can only make the request stricter.
+    /// Set by the caller, never parsed from the request: when a `prompt=login`/`max_age` login
+    /// comes back, the time (seconds since 1970) the login page was asked for, vouched for by the
+    /// store's record of the marker. A session authenticated at or after it satisfies the request;
+    /// taking it from the URL would let a client skip the login it must repeat.
     public var authenticatedAfter: Int?
 
     /// A failure that must not go back to the redirect URI: the client or redirect URI is unknown,
@@ -47,8 +49,6 @@ public struct AuthorizationRequest: Sendable {
         case untrusted(UntrustedRedirect)
         case redirect(RedirectableError)
     }
-
-    public static let marker = "portcullis_auth_after"
 
     public static func parse(_ parameters: OAuthParameters, tenant: Tenant) -> Result<AuthorizationRequest, Failure> {
         // Client and redirect URI first: until both are trusted, nothing may be redirected.
@@ -152,6 +152,6 @@ public struct AuthorizationRequest: Sendable {
             scopes: requestedScopes, nonce: parameters["nonce"], codeChallenge: challenge, codeChallengeMethod: method,
             prompt: prompt, maxAge: maxAge, loginHint: parameters["login_hint"], uiLocales: parameters["ui_locales"],
             idTokenHint: parameters["id_token_hint"], acrValues: parameters["acr_values"], audience: audience,
-            organization: parameters["organization"], authenticatedAfter: parameters[marker].flatMap { Int($0) }))
+            organization: parameters["organization"]))
     }
 }

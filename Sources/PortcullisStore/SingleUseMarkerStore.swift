@@ -14,6 +14,12 @@ public protocol SingleUseMarkerStore: Sendable {
     /// - Throws: ``StoreError/invalidInput(_:)`` if the digest is malformed or the purpose empty.
     func recordSingleUse(tenantID: String, purpose: String, digest: String, expiresAt: Date, now: Date) async throws -> Bool
 
+    /// Whether the marker is recorded and unexpired at `now`, without recording it: for values the
+    /// server issued and must recognise when they come back (a sign-in-again marker).
+    ///
+    /// - Throws: ``StoreError/invalidInput(_:)`` if the digest is malformed or the purpose empty.
+    func isSingleUseRecorded(tenantID: String, purpose: String, digest: String, now: Date) async throws -> Bool
+
     /// Deletes, across all tenants, markers that expire at or before `before`.
     ///
     /// - Returns: how many were deleted.

@@ -17,6 +17,29 @@ extension StoreConformance {
                                                             expiresAt: expires, now: now), true, "the same value for another purpose")
         },
 
+        Case("single-use markers: a lookup sees live markers of its tenant and purpose only, and records nothing") { store in
+            let digest = ConformanceFixtures.digest()
+            let now = ConformanceFixtures.baseDate
+            let expires = ConformanceFixtures.date(plusSeconds: 600)
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "acme", purpose: "reauthentication", digest: digest,
+                                                                now: now), false, "before any record")
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "acme", purpose: "reauthentication", digest: digest,
+                                                                now: now), false, "a lookup recorded nothing")
+            _ = try await store.recordSingleUse(tenantID: "acme", purpose: "reauthentication", digest: digest,
+                                                expiresAt: expires, now: now)
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "acme", purpose: "reauthentication", digest: digest,
+                                                                now: now), true, "after the record")
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "globex", purpose: "reauthentication", digest: digest,
+                                                                now: now), false, "in another tenant")
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "acme", purpose: "saml_request", digest: digest,
+                                                                now: now), false, "for another purpose")
+            try expectEqual(try await store.isSingleUseRecorded(tenantID: "acme", purpose: "reauthentication", digest: digest,
+                                                                now: expires), false, "at its expiry")
+            try await expectStoreError(.invalidInput, "a malformed digest") {
+                _ = try await store.isSingleUseRecorded(tenantID: "acme", purpose: "reauthentication", digest: "nothex", now: now)
+            }
+        },
+
         Case("single-use markers: of 20 concurrent records exactly one wins") { store in
             let digest = ConformanceFixtures.digest()
             let winners = try await withThrowingTaskGroup(of: Bool.self) { group in

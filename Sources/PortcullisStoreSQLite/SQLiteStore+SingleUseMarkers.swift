@@ -22,6 +22,18 @@ extension SQLiteStore: SingleUseMarkerStore {
         }
     }
 
+    public func isSingleUseRecorded(tenantID: String, purpose: String, digest: String, now: Date) async throws -> Bool {
+        try SHA256HexDigest.require(digest, for: "a single-use marker")
+        guard !purpose.isEmpty else { throw StoreError.invalidInput("a single-use marker needs a purpose") }
+        let now = try SQLiteTimestamp.milliseconds(now)
+        return try await read("look up single-use marker") { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM single_use_markers
+                               WHERE tenant_id = ? AND purpose = ? AND digest = ? AND expires_at > ?)
+                """, arguments: [tenantID, purpose, digest, now]) ?? false
+        }
+    }
+
     public func deleteExpiredSingleUseMarkers(before: Date) async throws -> Int {
         let before = try SQLiteTimestamp.milliseconds(before)
         return try await write("delete expired single-use markers") { db in

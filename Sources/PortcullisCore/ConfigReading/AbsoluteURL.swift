@@ -14,8 +14,10 @@ public struct AbsoluteURL: ConfigValue, Hashable, CustomStringConvertible {
     public let hasFragment: Bool
     public let hasUserInfo: Bool
 
-    public init?(_ text: String) {
-        guard !text.isEmpty, text.count <= 2048, !text.contains(where: { $0.isWhitespace }),
+    /// `maxLength` (in UTF-8 bytes) is 2 KiB for what configuration names; a caller that accepts
+    /// longer URLs from requests (a login's return URL) says so.
+    public init?(_ text: String, maxLength: Int = 2048) {
+        guard !text.isEmpty, text.utf8.count <= maxLength, !text.contains(where: { $0.isWhitespace }),
               let components = URLComponents(string: text),
               let scheme = components.scheme?.lowercased(), !scheme.isEmpty
         else { return nil }

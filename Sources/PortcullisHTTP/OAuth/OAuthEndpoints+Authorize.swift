@@ -31,7 +31,7 @@ extension OAuthEndpoints {
                    consentGiven: Bool, resume: HookFormResume? = nil) async throws -> Response {
         let tenant = try context.requireTenant()
         let page = HostedPageRequest(tenant: tenant, request: request, services: services, uiLocales: parameters["ui_locales"])
-        let authorization: AuthorizationRequest
+        var authorization: AuthorizationRequest
         switch AuthorizationRequest.parse(parameters, tenant: tenant) {
         case .failure(.untrusted(let failure)):
             context.logger.notice("authorization request refused: \(failure.message)")
@@ -47,6 +47,11 @@ extension OAuthEndpoints {
         let (session, user) = try await page.currentSession(now: now)
         let outcome: AuthorizationOutcome
         do {
+            if authorization.prompt.contains("login") || authorization.maxAge != nil {
+                authorization.authenticatedAfter = try await ReauthenticationMarker.authenticatedAfter(
+                    parameters[ReauthenticationMarker.parameter], tenantID: tenant.id, storage: services.storage, now: now)
+                    .map { Int($0.timeIntervalSince1970) }
+            }
             outcome = try await AuthorizationFlow(tenant: tenant, storage: storage, now: now, hooks: hooks,
                                                   request: context.eventRequest(for: request))
                 .decide(authorization, session: session, user: user, consentGiven: consentGiven, resume: resume)
@@ -58,7 +63,17 @@ extension OAuthEndpoints {
         switch outcome {
         case .login(let reauthenticate):
             var query = parameters.values
-            if reauthenticate { query[AuthorizationRequest.marker] = String(Int(now.timeIntervalSince1970)) }
+            query[ReauthenticationMarker.parameter] = nil
+            if reauthenticate {
+                do {
+                    query[ReauthenticationMarker.parameter] = try await ReauthenticationMarker.issue(
+                        tenantID: tenant.id, storage: services.storage, now: now)
+                } catch {
+                    context.logger.error("authorization failed: store unavailable: \(error)")
+                    return respond(.error(.unavailable, redirectURI: authorization.redirectURI, state: authorization.state,
+                                          mode: authorization.responseMode, issuer: tenant.issuer.text), page: page)
+                }
+            }
             let returnTo = tenant.issuer.text + "/authorize?" + Self.encode(query)
             var login = ["rd": returnTo]
             if let hint = authorization.loginHint { login["login_hint"] = hint }

@@ -12,10 +12,6 @@ import PortcullisUI
 /// `GET|POST {issuer}/samlp/{sp}`: SP-initiated SSO for both bindings, and IdP-initiated SSO
 /// (a GET without SAMLRequest) where the SP allows it.
 extension SAMLEndpoints {
-    /// Set on the URL the login page returns to after a ForceAuthn sign-in: the session must be
-    /// at least that new (the same marker the OAuth flow uses for prompt=login).
-    static let marker = AuthorizationRequest.marker
-
     func singleSignOn(_ request: Request, _ context: PortcullisRequestContext) async throws -> Response {
         let (tenant, provider) = try provider(context)
         let page = HostedPageRequest(tenant: tenant, request: request, services: services)
@@ -50,17 +46,22 @@ extension SAMLEndpoints {
             return await answer.status(refusal, page: page)
         }
         let (session, user) = try await page.currentSession(now: now)
-        // ForceAuthn: a sign-in after the login page was asked for (the marker), never an older one.
+        // ForceAuthn: a sign-in after the login page was asked for (the marker the store vouches
+        // for), never an older one.
         let requiredAuthTime = accepted.request.forceAuthn
-            ? request.uri.queryParameters.get(Self.marker).flatMap { Int($0) }.map { Date(timeIntervalSince1970: Double($0)) }
-                ?? .distantFuture
+            ? try await ReauthenticationMarker.authenticatedAfter(
+                request.uri.queryParameters.get(ReauthenticationMarker.parameter), tenantID: tenant.id,
+                storage: services.storage, now: now) ?? .distantFuture
             : nil
         guard let session, let user, !user.blocked,
-              requiredAuthTime.map({ session.authTime >= $0.addingTimeInterval(-1) }) ?? true else {
+              requiredAuthTime.map({ session.authTime >= $0 }) ?? true else {
             if accepted.request.isPassive { return await answer.status(.noPassive(), page: page) }
             var returnTo = ssoURL + "?" + Self.withoutMarker(rawQuery)
-            if accepted.request.forceAuthn { returnTo += "&\(Self.marker)=\(Int(now.timeIntervalSince1970))" }
-            return page.redirect(to: page.url("login") + "?" + FormEncoding.encode([("rd", returnTo)]))
+            if accepted.request.forceAuthn {
+                let marker = try await ReauthenticationMarker.issue(tenantID: tenant.id, storage: services.storage, now: now)
+                returnTo += "&" + FormEncoding.encode([(ReauthenticationMarker.parameter, marker)])
+            }
+            return await loginRedirect(page, returnTo: returnTo)
         }
         // Each request is answered once: the ID is remembered until it would be refused for its age.
         let digest = SecretDigest(of: "\(provider.id)\u{0}\(accepted.request.id)").hex
@@ -71,7 +72,7 @@ extension SAMLEndpoints {
             context.logger.notice("SAML request replayed", metadata: ["sp": .string(provider.id)])
             return await answer.status(.requestDenied("this request was already answered"), page: page)
         }
-        return await answer.success(session: session, user: user, page: page)
+        return try await answer.success(session: session, user: user, page: page)
     }
 
     /// IdP-initiated SSO: an unsolicited response to the default endpoint, for a signed-in user.
@@ -92,11 +93,11 @@ extension SAMLEndpoints {
         guard let session, let user, !user.blocked else {
             var returnTo = Self.ssoURL(tenant, provider)
             if let relayState { returnTo += "?" + FormEncoding.encode([("RelayState", relayState)]) }
-            return page.redirect(to: page.url("login") + "?" + FormEncoding.encode([("rd", returnTo)]))
+            return await loginRedirect(page, returnTo: returnTo)
         }
         let answer = Answer(endpoints: self, tenant: tenant, provider: provider, destination: destination,
                             inResponseTo: nil, relayState: relayState, context: context, now: now)
-        return await answer.success(session: session, user: user, page: page)
+        return try await answer.success(session: session, user: user, page: page)
     }
 
     /// A POST-binding request (SSO or SLO), continued as a top-level GET to the same endpoint: a
@@ -124,8 +125,19 @@ extension SAMLEndpoints {
         return ssoURL + "?" + FormEncoding.encode(pairs)
     }
 
+    /// The login page, coming back to `returnTo` after the sign-in. A return URL longer than the
+    /// login page keeps would be dropped there and the request forgotten, so it is refused here with
+    /// the reason instead (a POST-binding request continues in the URL, see `continueAsGet`).
+    func loginRedirect(_ page: HostedPageRequest, returnTo: String) async -> Response {
+        guard returnTo.utf8.count <= ReturnURLPolicy.maxLength else {
+            return await errorPage(page, reason: "the request is too large to continue after signing in "
+                                   + "(\(returnTo.utf8.count) bytes in the URL; at most \(ReturnURLPolicy.maxLength))")
+        }
+        return page.redirect(to: page.url("login") + "?" + FormEncoding.encode([("rd", returnTo)]))
+    }
+
     static func withoutMarker(_ rawQuery: String) -> String {
-        rawQuery.split(separator: "&").filter { !$0.hasPrefix(marker + "=") }.joined(separator: "&")
+        rawQuery.split(separator: "&").filter { !$0.hasPrefix(ReauthenticationMarker.parameter + "=") }.joined(separator: "&")
     }
 
     /// Sends the answer to a trusted endpoint: a signed response in an auto-submitted form.
@@ -154,9 +166,11 @@ extension SAMLEndpoints {
             }
         }
 
-        func success(session: Session, user: User, page: HostedPageRequest) async -> Response {
+        /// - Throws: what the store throws reading the user's roles (the request fails as any other
+        ///   store failure does, rather than sending a response that silently lacks the roles).
+        func success(session: Session, user: User, page: HostedPageRequest) async throws -> Response {
             let storage = endpoints.services.storage
-            let roles = (try? await storage.effectiveRoles(tenantID: tenant.id, userID: user.id, organizationID: nil)) ?? []
+            let roles = try await storage.effectiveRoles(tenantID: tenant.id, userID: user.id, organizationID: nil)
             let profile = SAMLUserProfile(
                 userID: user.externalID, email: user.email, emailVerified: user.emailVerified, name: user.name,
                 givenName: user.givenName, familyName: user.familyName, nickname: user.username, picture: user.picture,

@@ -5,9 +5,13 @@ import PortcullisCore
 /// `*.` wildcard, matched as access rules match them) — and only over http(s). Anything else is
 /// dropped, so the login page is never an open redirect.
 public enum ReturnURLPolicy {
+    /// 8 KiB: an authorization request coming back after login may carry an id_token_hint, a SAML
+    /// request a signature and its certificate. The login URL carrying it stays within what common
+    /// proxies accept in a request line once they are told (docs/deployment.md).
+    public static let maxLength = 8192
+
     public static func accept(_ candidate: String?, tenant: TenantConfig) -> String? {
-        // 8 KiB: an authorization request coming back after login may carry an id_token_hint.
-        guard let candidate, candidate.utf8.count <= 8192, let url = AbsoluteURL(candidate), url.isHTTP,
+        guard let candidate, let url = AbsoluteURL(candidate, maxLength: maxLength), url.isHTTP,
               !url.hasUserInfo
         else { return nil }
         let host = url.host

@@ -58,23 +58,30 @@ struct RelyingParty {
     /// there and comes back. Returns the final answer (normally a redirect to the callback).
     mutating func authorize(_ parameters: [(String, String)], email: String = "alice@example.com",
                             password: String = LoginFlowTests.password) async throws -> TestResponse {
-        var response = try await get("/acme/authorize?" + Self.query(parameters))
+        let response = try await get("/acme/authorize?" + Self.query(parameters))
         if response.status == .found || response.status == .seeOther,
            let location = response.headers[.location], location.hasPrefix("/acme/u/login") {
-            let page = try await get(location)
-            #expect(page.status == .ok)
-            let returnTo = try #require(Self.parameters(of: location)["rd"])
-            var headers = browser.cookieHeader
-            headers[.contentType] = "application/x-www-form-urlencoded"
-            let login = try await client.execute(uri: "/acme/u/login", method: .post, headers: headers, body: Browser.form([
-                ("csrf_token", browser.csrf), ("username", email), ("password", password), ("state", returnTo),
-            ]))
-            browser.keep(login)
-            let back = try #require(login.headers[.location])
-            #expect(back == returnTo)
-            response = try await get(String(back.dropFirst("http://localhost".count)))
+            return try await signIn(at: location, email: email, password: password)
         }
         return response
+    }
+
+    /// Opens the login page at `location`, signs in there, checks that the login sends the browser
+    /// back to the page's `rd` unchanged, and follows it. Returns that page's answer.
+    mutating func signIn(at location: String, email: String = "alice@example.com",
+                         password: String = LoginFlowTests.password) async throws -> TestResponse {
+        let page = try await get(location)
+        #expect(page.status == .ok)
+        let returnTo = try #require(Self.parameters(of: location)["rd"])
+        var headers = browser.cookieHeader
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let login = try await client.execute(uri: "/acme/u/login", method: .post, headers: headers, body: Browser.form([
+            ("csrf_token", browser.csrf), ("username", email), ("password", password), ("state", returnTo),
+        ]))
+        browser.keep(login)
+        let back = try #require(login.headers[.location])
+        #expect(back == returnTo)
+        return try await get(String(back.dropFirst("http://localhost".count)))
     }
 
     /// The code from a redirect to the callback, checking `state` and `iss` on the way.

@@ -85,18 +85,7 @@ struct SAMLEndpointTests {
             let location = try #require(first.headers[.location])
             #expect(location.hasPrefix("/acme/u/login?rd="))
             // Sign in on the hosted page, as the OAuth tests do, and come back.
-            let page = try await rp.get(location)
-            #expect(page.status == .ok)
-            let returnTo = try #require(RelyingParty.parameters(of: location)["rd"])
-            var headers = rp.browser.cookieHeader
-            headers[.contentType] = "application/x-www-form-urlencoded"
-            let login = try await rp.client.execute(uri: "/acme/u/login", method: .post, headers: headers, body: Browser.form([
-                ("csrf_token", rp.browser.csrf), ("username", "alice@example.com"), ("password", LoginFlowTests.password),
-                ("state", returnTo),
-            ]))
-            rp.browser.keep(login)
-            let backTo = try #require(login.headers[.location])
-            let back = try await rp.get(String(backTo.dropFirst("http://localhost".count)))
+            let back = try await rp.signIn(at: location)
             #expect(back.status == .ok)
             #expect(back.headers[.contentSecurityPolicy]?.contains("script-src 'nonce-") == true)
             let document = try Self.verifiedResponse(back, certificate: certificate)
