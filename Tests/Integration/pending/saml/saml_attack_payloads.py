@@ -21,7 +21,6 @@ import threading
 import uuid
 import zlib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
@@ -31,6 +30,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
+
+from oidc_client import parse_forms  # the hosted pages' form parser the OIDC tests use
 
 XMLSEC1 = "/usr/bin/xmlsec1"
 
@@ -355,35 +356,7 @@ class RecordingListener:
 
 
 # --------------------------------------------------------------------------------------------
-# HTML forms
-
-
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._current: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self._current = {"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
-                             "fields": {}}
-            self.forms.append(self._current)
-        elif self._current is not None and tag in ("input", "textarea"):
-            name = attrs.get("name")
-            if name and (attrs.get("type") or "text").lower() != "submit":
-                self._current["fields"][name] = attrs.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._current = None
-
-
-def parse_forms(text: str) -> list[dict]:
-    parser = _FormParser()
-    parser.feed(text)
-    return parser.forms
+# Outcomes of requests to the IdP
 
 
 @dataclass
